@@ -1,0 +1,150 @@
+package dev.genre.audio.decode;
+
+import be.tarsos.dsp.io.PipeDecoder;
+import dev.genre.audio.resample.PolyphaseResampler;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.UnsupportedAudioFileException;
+import javazoom.spi.mpeg.sampled.file.MpegAudioFileReader;
+
+/**
+ * Turns an audio file into mono float samples at a target rate.
+ *
+ * <p>WAV, AU and AIFF go through Java Sound, MP3 through the pure-Java mp3spi decoder, and anything
+ * else through ffmpeg (TarsosDSP's pipe decoder) when ffmpeg is on the PATH. The leading bytes are
+ * checked against the extension first, so a text file named {@code .wav} gets a clear message
+ * rather than whatever a permissive reader makes of it. Stereo is averaged to mono; other rates
+ * go through the band-limited {@link PolyphaseResampler}.
+ */
+public final class AudioDecoder {
+    private final int targetRate;
+
+    public AudioDecoder(int targetRate) {
+        if (targetRate <= 0) throw new IllegalArgumentException("sample rate must be positive: " + targetRate);
+        this.targetRate = targetRate;
+    }
+
+    public int targetRate() {
+        return targetRate;
+    }
+
+    public Audio decode(Path file) throws AudioDecodeException {
+        Audio native_ = decodeNative(file);
+        if (native_.samples().length == 0) throw new AudioDecodeException(file, "no audio samples in the file");
+        if (native_.sampleRate() == targetRate) return native_;
+        float[] resampled = PolyphaseResampler.of(native_.sampleRate(), targetRate).process(native_.samples());
+        return new Audio(resampled, targetRate);
+    }
+
+    /** Decodes without resampling (ffmpeg output is already at the target rate). */
+    public Audio decodeNative(Path file) throws AudioDecodeException {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new AudioDecodeException(file, "cannot read: " + e.getMessage(), e);
+        }
+        if (size == 0) throw new AudioDecodeException(file, "empty file (0 bytes)");
+        AudioFormatKind kind = AudioFormatKind.of(file);
+        if (kind == null) {
+            throw new AudioDecodeException(file, "unsupported format '." + AudioFormatKind.extension(file)
+                    + "' (wav, au, aiff and mp3 are built in; ogg, flac, m4a and others need ffmpeg)");
+        }
+        try {
+            return switch (kind) {
+                case WAV, AU, AIFF -> {
+                    checkMagic(file, kind);
+                    yield decodeJavaSound(file, AudioSystem.getAudioInputStream(file.toFile()));
+                }
+                case MP3 -> {
+                    checkMagic(file, kind);
+                    yield decodeJavaSound(file, new MpegAudioFileReader().getAudioInputStream(file.toFile()));
+                }
+                case FFMPEG -> decodeFfmpeg(file);
+            };
+        } catch (UnsupportedAudioFileException e) {
+            throw new AudioDecodeException(file, "not a readable " + kind.label() + " file (" + e.getMessage() + ")", e);
+        } catch (EOFException e) {
+            throw new AudioDecodeException(file, "truncated " + kind.label() + " file: it ends inside its header", e);
+        } catch (IOException | RuntimeException e) {
+            throw new AudioDecodeException(file, "corrupt " + kind.label() + " file (" + e + ")", e);
+        }
+    }
+
+    private static void checkMagic(Path file, AudioFormatKind kind) throws IOException, AudioDecodeException {
+        byte[] head = new byte[12];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        boolean ok = switch (kind) {
+            case WAV -> n >= 12 && ascii(head, 0, 4).equals("RIFF") && ascii(head, 8, 4).equals("WAVE");
+            case AU -> n >= 4 && ascii(head, 0, 4).equals(".snd");
+            case AIFF -> n >= 12 && ascii(head, 0, 4).equals("FORM") && ascii(head, 8, 3).equals("AIF");
+            case MP3 -> n >= 3 && (ascii(head, 0, 3).equals("ID3") || ((head[0] & 0xFF) == 0xFF && (head[1] & 0xE0) == 0xE0));
+            case FFMPEG -> true;
+        };
+        if (!ok) {
+            throw new AudioDecodeException(file, "not a " + kind.label() + " file: its first bytes are not a "
+                    + kind.label() + " header" + (n < 12 ? " (only " + n + " bytes long)" : ""));
+        }
+    }
+
+    private static String ascii(byte[] b, int off, int len) {
+        return new String(b, off, len, java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    private static Audio decodeJavaSound(Path file, AudioInputStream source) throws IOException, AudioDecodeException {
+        try (AudioInputStream in = toPcm(source)) {
+            AudioFormat f = in.getFormat();
+            long declaredFrames = source.getFrameLength();
+            byte[] bytes = in.readAllBytes();
+            int frameSize = f.getFrameSize();
+            long frames = bytes.length / frameSize;
+            boolean compressed = !source.getFormat().getEncoding().equals(f.getEncoding());
+            if (!compressed && declaredFrames != AudioSystem.NOT_SPECIFIED && frames < declaredFrames) {
+                throw new AudioDecodeException(file, String.format("truncated: the header declares %d sample frames, the file holds %d",
+                        declaredFrames, frames));
+            }
+            return new Audio(PcmConverter.toMono(bytes, (int) frames, f), Math.round(f.getSampleRate()));
+        }
+    }
+
+    /** PCM stays as it is; mu-law, A-law and MP3 are converted to 16-bit signed PCM by Java Sound. */
+    private static AudioInputStream toPcm(AudioInputStream in) {
+        AudioFormat f = in.getFormat();
+        AudioFormat.Encoding e = f.getEncoding();
+        if (e.equals(AudioFormat.Encoding.PCM_SIGNED) || e.equals(AudioFormat.Encoding.PCM_UNSIGNED) || e.equals(AudioFormat.Encoding.PCM_FLOAT)) {
+            return in;
+        }
+        AudioFormat pcm = new AudioFormat(AudioFormat.Encoding.PCM_SIGNED, f.getSampleRate(), 16, f.getChannels(),
+                f.getChannels() * 2, f.getSampleRate(), false);
+        return AudioSystem.getAudioInputStream(pcm, in);
+    }
+
+    private Audio decodeFfmpeg(Path file) throws IOException, AudioDecodeException {
+        Path ffmpeg = Ffmpeg.locate();
+        if (ffmpeg == null) {
+            throw new AudioDecodeException(file, "decoding '." + AudioFormatKind.extension(file)
+                    + "' needs ffmpeg, which is not on the PATH (install it: apt-get install ffmpeg)");
+        }
+        // Never TarsosDSP's default constructor: it tries to download an ffmpeg binary.
+        PipeDecoder pipe = new PipeDecoder("/bin/sh", "-c", Ffmpeg.pipeCommand(ffmpeg), null, 1 << 16);
+        ByteArrayOutputStream pcm = new ByteArrayOutputStream();
+        try (InputStream in = new BufferedInputStream(pipe.getDecodedStream(Ffmpeg.shellQuoted(file), targetRate, 0, -1))) {
+            in.transferTo(pcm);
+        }
+        byte[] bytes = pcm.toByteArray();
+        if (bytes.length < 2) throw new AudioDecodeException(file, "ffmpeg decoded no audio (corrupt or not an audio file)");
+        AudioFormat s16 = new AudioFormat(targetRate, 16, 1, true, false);
+        return new Audio(PcmConverter.toMono(bytes, bytes.length / 2, s16), targetRate);
+    }
+}
