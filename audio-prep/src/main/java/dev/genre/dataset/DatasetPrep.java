@@ -191,7 +191,7 @@ public final class DatasetPrep {
                 if (o.entry() != null) {
                     checkpoint.add(o.entry());
                 } else {
-                    errors.println(o.reject().source() + ": " + o.reject().reason());
+                    errors.println(o.file() + ": " + o.reject().reason());
                     checkpoint.reject(o.reject());
                 }
                 progress.step(o.entry() != null ? o.entry().id() : "rejected");
@@ -210,7 +210,7 @@ public final class DatasetPrep {
         }
     }
 
-    private record Outcome(ClipEntry entry, Reject reject) {}
+    private record Outcome(Path file, ClipEntry entry, Reject reject) {}
 
     /** Per-thread decoder and spectrogram (they own scratch buffers). */
     private final class Worker {
@@ -230,7 +230,7 @@ public final class DatasetPrep {
                 Npy.Matrix mel = logMel.compute(audio.samples());
                 String rel = MELS + "/" + src.genre() + "/" + src.id() + ".npy";
                 Npy.write(output.resolve(rel), mel);
-                return new Outcome(new ClipEntry(src.id(), src.genre(), src.relative(), p.sha(), audio.seconds(), mel.cols(),
+                return new Outcome(src.file(), new ClipEntry(src.id(), src.genre(), src.relative(), p.sha(), audio.seconds(), mel.cols(),
                         split, ClipEntry.OK, rel), null);
             } catch (AudioDecodeException e) {
                 return reject(src, e.problem());
@@ -240,7 +240,7 @@ public final class DatasetPrep {
         }
 
         private Outcome reject(ClipSource src, String reason) {
-            return new Outcome(null, new Reject(src.relative(), src.genre(), reason));
+            return new Outcome(src.file(), null, new Reject(src.relative(), src.genre(), reason));
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.DefaultParser;
 import org.apache.commons.cli.HelpFormatter;
 import org.apache.commons.cli.Option;
@@ -43,13 +42,13 @@ public final class Genre {
         Options options = command.options();
         options.addOption(Option.builder("h").longOpt("help").desc("show this help").build());
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        // Help wins over missing required options, so it is checked before parsing.
+        if (Arrays.asList(rest).contains("--help") || Arrays.asList(rest).contains("-h")) {
+            printHelp(command, options);
+            return Command.OK;
+        }
         try {
-            CommandLine cmd = new DefaultParser().parse(options, rest);
-            if (cmd.hasOption("help")) {
-                printHelp(command, options);
-                return Command.OK;
-            }
-            return command.run(cmd);
+            return command.run(new DefaultParser().parse(options, rest));
         } catch (ParseException | IllegalArgumentException e) {
             System.err.println("genre " + command.name() + ": " + e.getMessage() + " (genre " + command.name() + " --help)");
             return Command.USAGE;

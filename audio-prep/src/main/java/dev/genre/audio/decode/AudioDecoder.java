@@ -71,6 +71,11 @@ public final class AudioDecoder {
                 case FFMPEG -> decodeFfmpeg(file);
             };
         } catch (UnsupportedAudioFileException e) {
+            long declared = declaredContainerSize(file, kind);
+            if (declared > size) {
+                throw new AudioDecodeException(file, String.format("truncated: the %s header declares %d bytes, the file has %d",
+                        kind.label(), declared, size), e);
+            }
             throw new AudioDecodeException(file, "not a readable " + kind.label() + " file (" + e.getMessage() + ")", e);
         } catch (EOFException e) {
             throw new AudioDecodeException(file, "truncated " + kind.label() + " file: it ends inside its header", e);
@@ -95,6 +100,20 @@ public final class AudioDecoder {
         if (!ok) {
             throw new AudioDecodeException(file, "not a " + kind.label() + " file: its first bytes are not a "
                     + kind.label() + " header" + (n < 12 ? " (only " + n + " bytes long)" : ""));
+        }
+    }
+
+    /** The byte count a RIFF or FORM container claims for itself (size field + 8), or -1. */
+    private static long declaredContainerSize(Path file, AudioFormatKind kind) {
+        if (kind != AudioFormatKind.WAV && kind != AudioFormatKind.AIFF) return -1;
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] h = in.readNBytes(8);
+            if (h.length < 8) return -1;
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(h, 4, 4)
+                    .order(kind == AudioFormatKind.WAV ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
+            return Integer.toUnsignedLong(b.getInt()) + 8;
+        } catch (IOException e) {
+            return -1;
         }
     }
 

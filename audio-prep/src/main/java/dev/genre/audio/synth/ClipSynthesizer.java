@@ -236,7 +236,8 @@ public final class ClipSynthesizer {
         for (int i = 0; i < x.length; i++) {
             lp += color * (rng.noise() - lp);
             double y = gain * x[i] + noiseLevel * lp;
-            y = Math.abs(y) > 0.7 ? Math.signum(y) * (0.7 + 0.3 * Osc.softClip((Math.abs(y) - 0.7) / 0.3)) : y;
+            // Soft knee from 0.6: peaks bend towards 0.95 instead of clipping at full scale.
+            y = Math.abs(y) > 0.6 ? Math.signum(y) * (0.6 + 0.35 * Osc.softClip((Math.abs(y) - 0.6) / 0.35)) : y;
             double dither = (rng.next() - rng.next()) / 32768.0;
             long q = Math.round((y + dither) * 32767.0);
             pcm[i] = (short) Math.max(-32768, Math.min(32767, q));

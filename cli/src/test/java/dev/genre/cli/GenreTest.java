@@ -1,0 +1,87 @@
+package dev.genre.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.genre.dataset.Manifest;
+import dev.genre.io.Npy;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The genre command as a user runs it: exit codes, help, and one-line errors. */
+class GenreTest {
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {}
+
+    static synchronized Result genre(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true));
+            System.setErr(new PrintStream(err, true));
+            int code = Genre.run(args);
+            return new Result(code, out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void helpListsEveryCommandAndEachHasItsOwnHelp() {
+        Result r = genre("--help");
+        assertEquals(0, r.code());
+        for (String c : List.of("demo", "synth", "prep", "mel", "bench")) {
+            assertTrue(r.out().contains("  " + c + " "), c);
+            Result h = genre(c, "--help");
+            assertEquals(0, h.code(), c);
+            assertTrue(h.out().contains("usage: genre " + c), h.out());
+        }
+    }
+
+    @Test
+    void usageErrorsExitTwoWithOneLine() {
+        Result unknown = genre("frobnicate");
+        assertEquals(2, unknown.code());
+        assertEquals(1, unknown.err().lines().count());
+        Result missing = genre("prep", "--input", "x");
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("output"), missing.err());
+        Result badNumber = genre("synth", "--output", tmp.toString(), "--genres", "many");
+        assertEquals(2, badNumber.code());
+        assertTrue(badNumber.err().contains("--genres must be a whole number"), badNumber.err());
+    }
+
+    @Test
+    void synthPrepAndMelEndToEnd() throws Exception {
+        Path clips = tmp.resolve("clips"), ds = tmp.resolve("ds");
+        assertEquals(0, genre("synth", "--output", clips.toString(), "--genres", "6", "--clips-per-genre", "2", "--seconds", "4").code());
+        assertTrue(Files.isRegularFile(clips.resolve("run.json")));
+        Files.writeString(clips.resolve("rock/broken.wav"), "definitely not audio");
+        Result prep = genre("prep", "--input", clips.toString(), "--output", ds.toString(), "--n-mels", "96", "--threads", "2");
+        assertEquals(3, prep.code(), "some files rejected -> exit 3");
+        assertEquals(List.of(clips.resolve("rock/broken.wav") + ": not a RIFF/WAVE file: its first bytes are not a RIFF/WAVE header"),
+                prep.err().lines().filter(l -> !l.startsWith("prep:")).toList());
+        Manifest m = Manifest.read(ds);
+        assertEquals(12, m.clips().size());
+        assertEquals(96, m.mel().nMels());
+        assertEquals(1, m.rejects().size());
+
+        Path npy = tmp.resolve("one.npy");
+        Result mel = genre("mel", clips.resolve("jazz/jazz.00000.wav").toString(), "--output", npy.toString());
+        assertEquals(0, mel.code(), mel.err());
+        Npy.Matrix one = Npy.read(npy);
+        assertEquals(128, one.rows());
+        Result bad = genre("mel", clips.resolve("rock/broken.wav").toString(), "--output", tmp.resolve("bad.npy").toString());
+        assertEquals(1, bad.code());
+        assertEquals(1, bad.err().lines().count(), bad.err());
+        assertTrue(!Files.exists(tmp.resolve("bad.npy")));
+    }
+}
