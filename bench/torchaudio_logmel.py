@@ -17,6 +17,9 @@ import sys
 import time
 import wave
 
+# One thread means one thread for BLAS too (torch.set_num_threads does not reach OpenBLAS's pool).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import numpy as np
 import torch
 import torchaudio
@@ -32,6 +35,13 @@ def read_wav(path):
     if channels > 1:
         pcm = pcm.reshape(-1, channels).mean(axis=1)
     return torch.from_numpy(pcm), rate
+
+
+def blas_library():
+    """Which BLAS torch actually loaded (Debian switches libblas.so.3 with update-alternatives)."""
+    with open("/proc/self/maps") as f:
+        libs = {line.split()[-1] for line in f if "blas" in line.lower() and line.strip().endswith(".so.3") or "openblas" in line}
+    return "openblas" if any("openblas" in l for l in libs) else "reference"
 
 
 def main():
@@ -85,6 +95,7 @@ def main():
     if a.json:
         with open(a.json, "w") as f:
             json.dump({"torch": torch.__version__, "torchaudio": torchaudio.__version__, "threads": a.threads,
+                       "blas": blas_library(),
                        "clips": timings}, f, indent=1)
     total = sum(t["decode_s"] + t["logmel_s"] for t in timings)
     print(f"torchaudio {torchaudio.__version__}: {len(timings)} clips, {len(timings) / total:.1f} clips/s "

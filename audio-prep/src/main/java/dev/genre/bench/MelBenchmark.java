@@ -78,7 +78,7 @@ public final class MelBenchmark {
         out.printf("| genre log-mel, 1 thread (decode + log-mel) | %.1f clips/s |%n", single.clipsPerSecond);
         out.printf("| genre log-mel, %d threads | %.1f clips/s (%.2fx scaling) |%n", cfg.threads(), multi, multi / single.clipsPerSecond);
         if (peer != null) {
-            out.printf("| torchaudio %s, 1 thread (decode + log-mel) | %.1f clips/s |%n", peer.get("version"), peerRate);
+            out.printf("| torchaudio %s (%s BLAS), 1 thread (decode + log-mel) | %.1f clips/s |%n", peer.get("version"), peer.get("blas"), peerRate);
             out.printf("| genre / torchaudio, 1 thread | %.2fx |%n", single.clipsPerSecond / peerRate);
             out.printf("| parity: max abs diff vs torchaudio, all clips | %.5f dB (shapes equal: %s) |%n", peer.get("maxAbsDiffDb"), peer.get("shapesEqual"));
         } else {
@@ -222,6 +222,7 @@ public final class MelBenchmark {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("version", j.get("torchaudio").asText());
         m.put("torch", j.get("torch").asText());
+        m.put("blas", j.path("blas").asText("unknown"));
         m.put("threads", 1);
         m.put("clipsPerSecond", files.size() / total);
         m.put("maxAbsDiffDb", maxDiff);

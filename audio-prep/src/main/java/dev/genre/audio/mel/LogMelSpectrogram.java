@@ -17,6 +17,7 @@ public final class LogMelSpectrogram {
     private final double[] window;
     private final double[] frame;
     private final double[] spectrum;
+    private final double[] acc;
 
     public LogMelSpectrogram(MelParams params) {
         this.params = params;
@@ -25,6 +26,7 @@ public final class LogMelSpectrogram {
         this.window = periodicHann(params.nFft());
         this.frame = new double[params.nFft()];
         this.spectrum = new double[params.bins()];
+        this.acc = new double[params.nMels() + 2];
     }
 
     public MelParams params() {
@@ -64,7 +66,9 @@ public final class LogMelSpectrogram {
         int frames = params.frames(x.length);
         int pad = params.center() ? n / 2 : 0;
         boolean reflect = "reflect".equals(params.padMode());
-        float[] mel = new float[params.nMels() * frames];
+        // Frame-major while accumulating (contiguous writes), transposed to [nMels, frames] at the end.
+        int nMels = params.nMels();
+        float[] byFrame = new float[nMels * frames];
         long framing = System.nanoTime();
         for (int t = 0; t < frames; t++) {
             int start = t * hop - pad;
@@ -76,20 +80,39 @@ public final class LogMelSpectrogram {
             if (timers == null) {
                 fft.realForward(frame);
                 powerSpectrum();
-                bank.apply(spectrum, mel, t, frames);
+                bank.apply(spectrum, acc, byFrame, t * nMels);
             } else { // the same steps, timed; kept apart so the plain path has no clock calls
                 long t0 = System.nanoTime();
                 fft.realForward(frame);
                 long t1 = System.nanoTime();
                 powerSpectrum();
-                bank.apply(spectrum, mel, t, frames);
+                bank.apply(spectrum, acc, byFrame, t * nMels);
                 long t2 = System.nanoTime();
                 timers[1] += t1 - t0;
                 timers[2] += t2 - t1;
             }
         }
-        if (timers != null) timers[0] += System.nanoTime() - framing - timers[1] - timers[2];
+        long transpose = System.nanoTime();
+        float[] mel = transpose(byFrame, frames, nMels);
+        if (timers != null) {
+            timers[0] += transpose - framing - timers[1] - timers[2];
+            timers[2] += System.nanoTime() - transpose;
+        }
         return mel;
+    }
+
+    /** [rows][cols] -> [cols][rows], in cache-sized tiles. */
+    private static float[] transpose(float[] a, int rows, int cols) {
+        float[] out = new float[a.length];
+        final int tile = 32;
+        for (int r0 = 0; r0 < rows; r0 += tile) {
+            int r1 = Math.min(rows, r0 + tile);
+            for (int c0 = 0; c0 < cols; c0 += tile) {
+                int c1 = Math.min(cols, c0 + tile);
+                for (int r = r0; r < r1; r++) for (int c = c0; c < c1; c++) out[c * rows + r] = a[r * cols + c];
+            }
+        }
+        return out;
     }
 
     /** JTransforms packs Re[0], Re[n/2], then (Re, Im) pairs. */
@@ -117,11 +140,12 @@ public final class LogMelSpectrogram {
 
     /** librosa.power_to_db over the whole clip, in place. */
     private void toDb(float[] s) {
-        double amin = params.amin();
-        double offset = 10.0 * Math.log10(Math.max(amin, params.ref()));
+        float amin = (float) params.amin();
+        double offset = 10.0 * Math.log10(Math.max(params.amin(), params.ref()));
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < s.length; i++) {
-            float db = (float) (10.0 * Math.log10(Math.max(s[i], amin)) - offset);
+            // amin (1e-10) is a normal float, so max(S, amin) is always in FastLog10's domain.
+            float db = (float) (10.0 * FastLog10.of(Math.max(s[i], amin)) - offset);
             s[i] = db;
             if (db > max) max = db;
         }

@@ -45,7 +45,7 @@ public record MelParams(
         require(fMin >= 0 && fMax > fMin && fMax <= sampleRate / 2.0, "need 0 <= fMin < fMax <= sampleRate/2, got " + fMin + ".." + fMax);
         require("slaney".equals(melScale) || "htk".equals(melScale), "melScale must be slaney or htk, got " + melScale);
         require("slaney".equals(norm) || "none".equals(norm), "norm must be slaney or none, got " + norm);
-        require(ref > 0 && amin > 0, "ref and amin must be positive");
+        require(ref > 0 && amin >= 1e-30, "ref must be positive and amin at least 1e-30 (a normal float)");
         require(topDb == null || topDb >= 0, "topDb must be >= 0");
     }
 
