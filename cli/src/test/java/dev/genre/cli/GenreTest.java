@@ -38,7 +38,7 @@ class GenreTest {
     void helpListsEveryCommandAndEachHasItsOwnHelp() {
         Result r = genre("--help");
         assertEquals(0, r.code());
-        for (String c : List.of("demo", "synth", "prep", "mel", "bench")) {
+        for (String c : List.of("demo", "synth", "prep", "mel", "arch", "bench")) {
             assertTrue(r.out().contains("  " + c + " "), c);
             Result h = genre(c, "--help");
             assertEquals(0, h.code(), c);
@@ -57,6 +57,21 @@ class GenreTest {
         Result badNumber = genre("synth", "--output", tmp.toString(), "--genres", "many");
         assertEquals(2, badNumber.code());
         assertTrue(badNumber.err().contains("--genres must be a whole number"), badNumber.err());
+    }
+
+    @Test
+    void archShowPrintsTheTableAndJsonFromTheSpec() throws Exception {
+        Result table = genre("arch", "show", "mobilenetv3-small");
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().contains("total: 2,542,856 parameters, 56,510,400 MACs"), table.out());
+        Result json = genre("arch", "show", "mobilenetv3-small", "--input", "1x128x128", "--classes", "10", "--json");
+        assertEquals(0, json.code(), json.err());
+        com.fasterxml.jackson.databind.JsonNode j = dev.genre.io.Json.MAPPER.readTree(json.out());
+        assertEquals(1_527_818, j.get("params").asLong());
+        assertEquals(17_654_784, j.get("macs").asLong());
+        Result bad = genre("arch", "show", "resnet-50");
+        assertEquals(1, bad.code());
+        assertEquals(1, bad.err().lines().count());
     }
 
     @Test
