@@ -1,0 +1,21 @@
+package dev.genre.search.net;
+
+import ai.djl.ndarray.NDArray;
+import dev.genre.search.spec.Activation;
+
+/** The activation functions as NDArray maths; the ONNX writer maps the same names to HardSwish/HardSigmoid. */
+public final class Activations {
+    private Activations() {}
+
+    public static NDArray apply(Activation act, NDArray x) {
+        return switch (act) {
+            case RELU -> x.maximum(0f);
+            case HSWISH -> x.mul(hardSigmoid(x));
+        };
+    }
+
+    /** relu6(x + 3) / 6, MobileNetV3's gate. */
+    public static NDArray hardSigmoid(NDArray x) {
+        return x.add(3f).clip(0f, 6f).div(6f);
+    }
+}

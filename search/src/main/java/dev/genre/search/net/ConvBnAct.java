@@ -1,0 +1,57 @@
+package dev.genre.search.net;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.genre.search.spec.Activation;
+
+/** k x k convolution (no bias, "same" padding, optional groups), batch norm, optional activation. */
+public final class ConvBnAct extends AbstractBlock {
+    private static final byte VERSION = 1;
+    private final Conv2d conv;
+    private final BatchNorm bn;
+    private final Activation act;
+
+    public ConvBnAct(int kernel, int stride, int groups, int out, Activation act) {
+        super(VERSION);
+        int pad = (kernel - 1) / 2;
+        conv = addChildBlock("conv", Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).optStride(new Shape(stride, stride))
+                .optPadding(new Shape(pad, pad)).optGroups(groups).setFilters(out).optBias(false).build());
+        // torchvision's MobileNetV3 batch norm: eps 1e-3, PyTorch momentum 0.01 (DJL counts the other way).
+        bn = addChildBlock("bn", BatchNorm.builder().optEpsilon(1e-3f).optMomentum(0.99f).build());
+        this.act = act;
+    }
+
+    public Conv2d conv() {
+        return conv;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList y = bn.forward(ps, conv.forward(ps, inputs, training), training);
+        return act == null ? y : new NDList(Activations.apply(act, y.singletonOrThrow()));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return conv.getOutputShapes(inputShapes);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        conv.initialize(manager, dataType, inputShapes);
+        bn.initialize(manager, dataType, conv.getOutputShapes(inputShapes));
+    }
+
+    /** Multiply-accumulates of the convolution for this input, from its weight and DJL's output shape. */
+    long macs(Shape input) {
+        Shape out = conv.getOutputShapes(new Shape[] {input})[0];
+        return conv.getParameters().get("weight").getArray().size() * out.get(2) * out.get(3);
+    }
+}

@@ -1,0 +1,117 @@
+package dev.genre.search.net;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.genre.search.spec.Layer;
+
+/**
+ * One convolutional row of a resolved spec (stem, conv, dconv, mbconv, head conv) with its
+ * shortcut. Children are named as in torchvision ({@code expand}, {@code dw}, {@code se},
+ * {@code project}, {@code shortcut}) so parameter names map one-to-one onto ONNX initializers.
+ */
+public final class LayerBlock extends AbstractBlock {
+    private static final byte VERSION = 1;
+    private final Layer row;
+    private ConvBnAct conv;
+    private ConvBnAct expand;
+    private ConvBnAct dw;
+    private SqueezeExcite se;
+    private ConvBnAct project;
+    private ConvBnAct shortcut;
+
+    public LayerBlock(Layer row) {
+        super(VERSION);
+        this.row = row;
+        switch (row.kind()) {
+            case STEM, CONV, HEAD_CONV -> conv = addChildBlock("conv", new ConvBnAct(row.kernel(), row.stride(), 1, row.out(), row.act()));
+            case DCONV, MBCONV -> {
+                if (row.hasExpand()) expand = addChildBlock("expand", new ConvBnAct(1, 1, 1, row.expanded(), row.act()));
+                dw = addChildBlock("dw", new ConvBnAct(row.kernel(), row.stride(), row.expanded(), row.expanded(), row.act()));
+                if (row.hasSe()) se = addChildBlock("se", new SqueezeExcite(row.expanded(), row.squeeze()));
+                project = addChildBlock("project", new ConvBnAct(1, 1, 1, row.out(), null));
+            }
+            default -> throw new IllegalArgumentException("not a convolutional row: " + row.kind());
+        }
+        if (row.shortcut() == Layer.Shortcut.POOLED_PROJECTED) shortcut = addChildBlock("shortcut", new ConvBnAct(1, 1, 1, row.out(), null));
+    }
+
+    public Layer row() {
+        return row;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList y;
+        if (conv != null) {
+            y = conv.forward(ps, inputs, training);
+        } else {
+            y = inputs;
+            if (expand != null) y = expand.forward(ps, y, training);
+            y = dw.forward(ps, y, training);
+            if (se != null) y = se.forward(ps, y, training);
+            y = project.forward(ps, y, training);
+        }
+        NDArray out = y.singletonOrThrow();
+        NDArray x = inputs.singletonOrThrow();
+        return switch (row.shortcut()) {
+            case NONE -> y;
+            case IDENTITY -> new NDList(out.add(x));
+            case POOLED -> new NDList(out.add(pool(x)));
+            case POOLED_PROJECTED -> new NDList(out.add(shortcut.forward(ps, new NDList(pool(x)), training).singletonOrThrow()));
+        };
+    }
+
+    /** stride x stride average pool, ceil mode so odd sizes match the strided convolution. */
+    private NDArray pool(NDArray x) {
+        if (row.stride() == 1) return x;
+        Shape k = new Shape(row.stride(), row.stride());
+        return Pool.avgPool2d(x, k, k, new Shape(0, 0), true, false);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] in) {
+        Shape s = in[0];
+        return new Shape[] {new Shape(s.get(0), row.out(), row.outH(), row.outW())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... in) {
+        Shape s = in[0];
+        if (conv != null) {
+            conv.initialize(manager, dataType, s);
+        } else {
+            if (expand != null) {
+                expand.initialize(manager, dataType, s);
+                s = expand.getOutputShapes(new Shape[] {s})[0];
+            }
+            dw.initialize(manager, dataType, s);
+            s = dw.getOutputShapes(new Shape[] {s})[0];
+            if (se != null) se.initialize(manager, dataType, s);
+            project.initialize(manager, dataType, s);
+        }
+        if (shortcut != null) shortcut.initialize(manager, dataType, new Shape(in[0].get(0), row.in(), row.outH(), row.outW()));
+    }
+
+    /** MACs measured on the built blocks: weight sizes times the spatial sizes DJL computes. */
+    long macs(Shape in) {
+        long m = 0;
+        if (shortcut != null) m += shortcut.macs(new Shape(in.get(0), row.in(), row.outH(), row.outW()));
+        if (conv != null) return m + conv.macs(in);
+        Shape s = in;
+        if (expand != null) {
+            m += expand.macs(s);
+            s = expand.getOutputShapes(new Shape[] {s})[0];
+        }
+        m += dw.macs(s);
+        s = dw.getOutputShapes(new Shape[] {s})[0];
+        if (se != null) m += se.macs();
+        return m + project.macs(s);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.genre.search.net;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/** MobileNetV3's squeeze-and-excitation: mean over space, 1x1 conv + relu, 1x1 conv, hard-sigmoid gate. */
+public final class SqueezeExcite extends AbstractBlock {
+    private static final byte VERSION = 1;
+    private final Conv2d fc1;
+    private final Conv2d fc2;
+
+    public SqueezeExcite(int channels, int squeeze) {
+        super(VERSION);
+        fc1 = addChildBlock("fc1", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(squeeze).build());
+        fc2 = addChildBlock("fc2", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(channels).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray s = ai.djl.nn.pooling.Pool.globalAvgPool2d(x).expandDims(2).expandDims(3);
+        s = fc1.forward(ps, new NDList(s), training).singletonOrThrow().maximum(0f);
+        s = fc2.forward(ps, new NDList(s), training).singletonOrThrow();
+        return new NDList(x.mul(Activations.hardSigmoid(s)));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return inputShapes;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape in = inputShapes[0];
+        Shape pooled = new Shape(in.get(0), in.get(1), 1, 1);
+        fc1.initialize(manager, dataType, pooled);
+        fc2.initialize(manager, dataType, fc1.getOutputShapes(new Shape[] {pooled}));
+    }
+
+    long macs() {
+        return fc1.getParameters().get("weight").getArray().size() + fc2.getParameters().get("weight").getArray().size();
+    }
+}
