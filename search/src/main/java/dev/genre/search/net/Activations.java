@@ -9,7 +9,7 @@ public final class Activations {
 
     public static NDArray apply(Activation act, NDArray x) {
         return switch (act) {
-            case RELU -> x.maximum(0f);
+            case RELU -> ai.djl.nn.Activation.relu(x);
             case HSWISH -> x.mul(hardSigmoid(x));
         };
     }

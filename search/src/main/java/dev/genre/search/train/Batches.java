@@ -1,0 +1,104 @@
+package dev.genre.search.train;
+
+import dev.genre.dataset.SegmentDataset;
+import java.util.SplittableRandom;
+
+/**
+ * Fills input and target buffers: random time crops, SpecAugment masks (set to the mean, i.e. 0
+ * after normalisation) and mixup for training; fixed windows for evaluation. Inputs are
+ * standardised with the training split's mean and standard deviation.
+ */
+final class Batches {
+    private final SegmentDataset data;
+    private final TrainConfig cfg;
+    private final Normalization norm;
+    private final int classes;
+    final int perSegment;
+
+    Batches(SegmentDataset data, TrainConfig cfg, Normalization norm, int classes) {
+        this.data = data;
+        this.cfg = cfg;
+        this.norm = norm;
+        this.classes = classes;
+        this.perSegment = data.nMels() * data.frames();
+    }
+
+    /** A training batch from segments {@code order[from .. from+n)}; targets are soft labels. */
+    void train(int[] order, int from, int n, SplittableRandom rng, float[] x, float[] target) {
+        java.util.Arrays.fill(target, 0, n * classes, 0f);
+        float off = (float) (cfg.labelSmoothing() / classes), on = (float) (1 - cfg.labelSmoothing()) + off;
+        for (int i = 0; i < n; i++) {
+            int seg = order[from + i];
+            data.copyRandomCrop(seg, rng, x, i * perSegment);
+            normalise(x, i * perSegment);
+            specAugment(x, i * perSegment, rng);
+            for (int c = 0; c < classes; c++) target[i * classes + c] = off;
+            target[i * classes + data.label(seg)] = on;
+        }
+        if (cfg.mixupAlpha() > 0) mixup(n, rng, x, target);
+    }
+
+    /** Evaluation segments {@code from .. from+n) in order, unaugmented. */
+    void eval(int from, int n, float[] x) {
+        for (int i = 0; i < n; i++) {
+            data.copy(from + i, x, i * perSegment);
+            normalise(x, i * perSegment);
+        }
+    }
+
+    private void normalise(float[] x, int off) {
+        float mean = (float) norm.mean(), inv = (float) (1 / norm.std());
+        for (int j = off; j < off + perSegment; j++) x[j] = (x[j] - mean) * inv;
+    }
+
+    private void specAugment(float[] x, int off, SplittableRandom rng) {
+        int mels = data.nMels(), frames = data.frames();
+        for (int m = 0; m < cfg.freqMasks(); m++) {
+            int w = rng.nextInt(cfg.freqMaskWidth() + 1), f0 = rng.nextInt(Math.max(1, mels - w));
+            for (int f = f0; f < f0 + w; f++) java.util.Arrays.fill(x, off + f * frames, off + (f + 1) * frames, 0f);
+        }
+        for (int m = 0; m < cfg.timeMasks(); m++) {
+            int w = rng.nextInt(cfg.timeMaskWidth() + 1), t0 = rng.nextInt(Math.max(1, frames - w));
+            for (int f = 0; f < mels; f++) java.util.Arrays.fill(x, off + f * frames + t0, off + f * frames + t0 + w, 0f);
+        }
+    }
+
+    /** Mixes each example with a shuffled partner: x = l x_i + (1-l) x_j, same for targets. */
+    private void mixup(int n, SplittableRandom rng, float[] x, float[] target) {
+        float[] xCopy = java.util.Arrays.copyOf(x, n * perSegment);
+        float[] tCopy = java.util.Arrays.copyOf(target, n * classes);
+        for (int i = 0; i < n; i++) {
+            int j = rng.nextInt(n);
+            float l = (float) beta(cfg.mixupAlpha(), rng);
+            l = Math.max(l, 1 - l); // keep the first example dominant, as in the mixup paper's implementation
+            for (int k = 0; k < perSegment; k++) x[i * perSegment + k] = l * xCopy[i * perSegment + k] + (1 - l) * xCopy[j * perSegment + k];
+            for (int c = 0; c < classes; c++) target[i * classes + c] = l * tCopy[i * classes + c] + (1 - l) * tCopy[j * classes + c];
+        }
+    }
+
+    /** Beta(a, a) from two gamma draws (Marsaglia-Tsang, with the a < 1 boost). */
+    static double beta(double a, SplittableRandom rng) {
+        double g1 = gamma(a, rng), g2 = gamma(a, rng);
+        return g1 / (g1 + g2);
+    }
+
+    private static double gamma(double a, SplittableRandom rng) {
+        if (a < 1) return gamma(a + 1, rng) * Math.pow(rng.nextDouble(), 1 / a);
+        double d = a - 1.0 / 3, c = 1 / Math.sqrt(9 * d);
+        while (true) {
+            double z, v;
+            do {
+                z = gaussian(rng);
+                v = 1 + c * z;
+            } while (v <= 0);
+            v = v * v * v;
+            double u = rng.nextDouble();
+            if (Math.log(u) < 0.5 * z * z + d - d * v + d * Math.log(v)) return d * v;
+        }
+    }
+
+    private static double gaussian(SplittableRandom rng) {
+        double u1 = rng.nextDouble(), u2 = rng.nextDouble();
+        return Math.sqrt(-2 * Math.log(1 - u1)) * Math.cos(2 * Math.PI * u2);
+    }
+}

@@ -1,0 +1,63 @@
+package dev.genre.search.train;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import dev.genre.io.AtomicFiles;
+import dev.genre.io.Json;
+import dev.genre.search.net.SpecNetwork;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The state after a finished epoch: weights (with batch-norm statistics), optimizer moments and
+ * step, and the metric history. Weights and moments go to files named by epoch, each written
+ * atomically, and {@code state.json} (written last, atomically) names them, so a kill at any
+ * moment leaves the previous complete checkpoint in force.
+ */
+final class Checkpoint {
+    static final String DIR = "checkpoint";
+
+    record State(int epoch, long step, String params, String optimizer, List<EpochMetrics> history) {}
+
+    private Checkpoint() {}
+
+    static void save(Path out, SpecNetwork net, OptimizerState opt, int epoch, List<EpochMetrics> history) throws IOException {
+        Path dir = out.resolve(DIR);
+        String params = String.format("params-e%04d.bin", epoch), optim = String.format("optimizer-e%04d.ndlist", epoch);
+        AtomicFiles.write(dir.resolve(params), o -> net.saveParameters(new DataOutputStream(o)));
+        AtomicFiles.write(dir.resolve(optim), o -> opt.state().encode(o));
+        Json.write(dir.resolve("state.json"), new State(epoch, opt.step, params, optim, history));
+        try (Stream<Path> s = Files.list(dir)) { // older epochs are no longer referenced
+            for (Path p : s.toList()) {
+                String n = p.getFileName().toString();
+                if ((n.startsWith("params-e") || n.startsWith("optimizer-e")) && !n.equals(params) && !n.equals(optim)) Files.delete(p);
+            }
+        }
+    }
+
+    static State load(Path out, SpecNetwork net, OptimizerState opt, NDManager manager) throws IOException {
+        Path dir = out.resolve(DIR);
+        if (!Files.isRegularFile(dir.resolve("state.json"))) return null;
+        State s = Json.read(dir.resolve("state.json"), State.class);
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(dir.resolve(s.params())))) {
+            net.loadParameters(manager, in);
+            // Loaded arrays are new tensors: trainable ones must collect gradients again.
+            for (var p : net.getParameters()) if (p.getValue().requiresGradient()) p.getValue().getArray().setRequiresGradient(true);
+        } catch (MalformedModelException e) {
+            throw new IOException(dir.resolve(s.params()) + ": " + e.getMessage(), e);
+        }
+        try (InputStream in = Files.newInputStream(dir.resolve(s.optimizer()))) {
+            NDList saved = NDList.decode(manager, in);
+            opt.restore(saved, s.step());
+            saved.close();
+        }
+        return s;
+    }
+}

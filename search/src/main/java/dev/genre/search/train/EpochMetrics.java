@@ -1,0 +1,5 @@
+package dev.genre.search.train;
+
+/** One epoch's training loss and accuracy (on augmented batches), validation scores and speed. */
+public record EpochMetrics(int epoch, double lr, double trainLoss, double trainAccuracy, double validSegmentAccuracy,
+                           double validClipAccuracy, double samplesPerSecond, double seconds) {}

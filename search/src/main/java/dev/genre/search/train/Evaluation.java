@@ -1,0 +1,61 @@
+package dev.genre.search.train;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Segment and clip accuracy (a clip's prediction is the mean of its segments' probabilities),
+ * per-genre precision, recall and F1 at clip level, and the clip confusion matrix [true][predicted].
+ */
+@JsonPropertyOrder({"segmentAccuracy", "clipAccuracy", "segments", "clips", "perGenre", "confusion"})
+public record Evaluation(double segmentAccuracy, double clipAccuracy, int segments, int clips, List<GenreScore> perGenre,
+                         int[][] confusion) {
+    public record GenreScore(String genre, double precision, double recall, double f1, int support) {}
+
+    /** @param probs [segment][class] probabilities, @param clipOf clip index per segment */
+    static Evaluation of(float[][] probs, int[] segLabel, int[] clipOf, int[] clipLabel, List<String> genres) {
+        int classes = genres.size(), clips = clipLabel.length;
+        int correct = 0;
+        double[][] clipProb = new double[clips][classes];
+        int[] count = new int[clips];
+        for (int s = 0; s < probs.length; s++) {
+            if (argmax(probs[s]) == segLabel[s]) correct++;
+            for (int c = 0; c < classes; c++) clipProb[clipOf[s]][c] += probs[s][c];
+            count[clipOf[s]]++;
+        }
+        int[][] confusion = new int[classes][classes];
+        int clipCorrect = 0, evaluated = 0;
+        for (int k = 0; k < clips; k++) {
+            if (count[k] == 0) continue;
+            evaluated++;
+            int pred = argmax(clipProb[k]);
+            confusion[clipLabel[k]][pred]++;
+            if (pred == clipLabel[k]) clipCorrect++;
+        }
+        List<GenreScore> scores = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            int tp = confusion[c][c], predicted = 0, actual = 0;
+            for (int k = 0; k < classes; k++) {
+                predicted += confusion[k][c];
+                actual += confusion[c][k];
+            }
+            double p = predicted == 0 ? 0 : (double) tp / predicted, r = actual == 0 ? 0 : (double) tp / actual;
+            scores.add(new GenreScore(genres.get(c), p, r, p + r == 0 ? 0 : 2 * p * r / (p + r), actual));
+        }
+        return new Evaluation(probs.length == 0 ? 0 : (double) correct / probs.length, evaluated == 0 ? 0 : (double) clipCorrect / evaluated,
+                probs.length, evaluated, scores, confusion);
+    }
+
+    static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+        return best;
+    }
+
+    static int argmax(double[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+        return best;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.genre.search.train;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * The training recipe; recorded in every run's {@code train.json} and checked on resume.
+ *
+ * @param trainHop   frames between the nominal training segments; an epoch visits each once, at a random crop of its clip
+ * @param evalHop    frames between evaluation segments
+ * @param mixupAlpha Beta(alpha, alpha) mixing of pairs of segments and their labels, 0 = off
+ */
+@JsonPropertyOrder({"epochs", "batch", "optimizer", "lr", "momentum", "weightDecay", "warmupEpochs", "labelSmoothing",
+        "mixupAlpha", "freqMasks", "freqMaskWidth", "timeMasks", "timeMaskWidth", "segmentFrames", "trainHop", "evalHop", "seed"})
+public record TrainConfig(int epochs, int batch, String optimizer, double lr, double momentum, double weightDecay,
+                          int warmupEpochs, double labelSmoothing, double mixupAlpha, int freqMasks, int freqMaskWidth,
+                          int timeMasks, int timeMaskWidth, int segmentFrames, int trainHop, int evalHop, long seed) {
+    public TrainConfig {
+        if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1");
+        if (batch < 2) throw new IllegalArgumentException("--batch must be at least 2 (batch norm)");
+        if (!optimizer.equals("adamw") && !optimizer.equals("sgd")) throw new IllegalArgumentException("--optimizer must be adamw or sgd");
+        if (!(lr > 0)) throw new IllegalArgumentException("--lr must be positive");
+        if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("label smoothing must be in [0, 1)");
+    }
+
+    public static TrainConfig defaults() {
+        return new TrainConfig(30, 32, "adamw", 3e-3, 0.9, 0.05, 2, 0.1, 0.2, 2, 16, 2, 24, 128, 64, 64, 0);
+    }
+
+    public TrainConfig with(int epochs, int batch, double lr, long seed) {
+        return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, Math.min(warmupEpochs, Math.max(0, epochs - 1)),
+                labelSmoothing, mixupAlpha, freqMasks, freqMaskWidth, timeMasks, timeMaskWidth, segmentFrames, trainHop, evalHop, seed);
+    }
+}

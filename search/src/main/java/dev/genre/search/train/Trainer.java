@@ -1,0 +1,200 @@
+package dev.genre.search.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.genre.dataset.SegmentDataset;
+import dev.genre.dataset.Split;
+import dev.genre.io.AtomicFiles;
+import dev.genre.io.Json;
+import dev.genre.run.Progress;
+import dev.genre.search.net.SpecNetwork;
+import dev.genre.search.spec.Cost;
+import dev.genre.search.spec.NetworkSpec;
+import dev.genre.search.spec.SpecResolver;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a spec on a prepared dataset with DJL (PyTorch engine): random crops, SpecAugment,
+ * mixup, label smoothing, AdamW or SGD, warm-up + cosine schedule. Checkpoints every epoch; a
+ * resumed run continues with the same weights, optimizer moments, schedule position and random
+ * streams (each epoch's streams derive from the seed and the epoch number), so it ends where an
+ * uninterrupted run ends.
+ */
+public final class Trainer {
+    public static final String TRAIN_JSON = "train.json";
+    public static final String WEIGHTS = "model.params";
+    public static final String METRICS = "metrics.json";
+
+    private final TrainConfig cfg;
+    private final Progress progress;
+
+    public Trainer(TrainConfig cfg, Progress progress) {
+        this.cfg = cfg;
+        this.progress = progress;
+    }
+
+    /** What a finished run produced. */
+    public record Result(Evaluation valid, Evaluation test, List<EpochMetrics> history, long params, long macs) {}
+
+    /** The facts a resumed run must share with the run it continues. */
+    record Setup(String dataset, NetworkSpec spec, TrainConfig config, Normalization normalization, List<String> genres) {}
+
+    public Result train(Path dataset, NetworkSpec base, Path out, boolean resume, int stopAfterEpochs) throws IOException {
+        SegmentDataset train = SegmentDataset.load(dataset, Split.TRAIN, cfg.segmentFrames(), cfg.trainHop());
+        SegmentDataset valid = SegmentDataset.load(dataset, Split.VALID, cfg.segmentFrames(), cfg.evalHop());
+        SegmentDataset test = SegmentDataset.load(dataset, Split.TEST, cfg.segmentFrames(), cfg.evalHop());
+        if (train.size() < cfg.batch()) throw new IOException(dataset + ": " + train.size() + " training segments, fewer than one batch of " + cfg.batch());
+        List<String> genres = train.manifest().genres();
+        NetworkSpec spec = base.withInput(1, train.nMels(), cfg.segmentFrames()).withClasses(genres.size());
+        Setup setup = new Setup(dataset.toAbsolutePath().normalize().toString(), spec, cfg, Normalization.of(train), genres);
+        Files.createDirectories(out);
+        Path setupFile = out.resolve(TRAIN_JSON);
+        if (resume) {
+            if (!Files.isRegularFile(setupFile)) throw new IOException(out + ": nothing to resume (no " + TRAIN_JSON + ")");
+            Setup before = Json.read(setupFile, Setup.class);
+            if (!before.spec().equals(setup.spec()) || !before.config().equals(setup.config()) || !before.genres().equals(setup.genres())) {
+                throw new IOException(out + ": --resume needs the same data, architecture and recipe as the interrupted run");
+            }
+            setup = before;
+        } else {
+            Json.write(setupFile, setup);
+        }
+        Json.write(out.resolve("spec.json"), spec);
+
+        int classes = genres.size();
+        Batches trainBatches = new Batches(train, cfg, setup.normalization(), classes);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed((int) cfg.seed());
+            SpecNetwork net = new SpecNetwork(spec);
+            net.initialize(manager, DataType.FLOAT32, net.inputShape(cfg.batch()));
+            OptimizerState opt = new OptimizerState(cfg.optimizer(), cfg.momentum(), cfg.weightDecay(), net.getParameters(), manager);
+            List<EpochMetrics> history = new ArrayList<>();
+            int startEpoch = 0;
+            if (resume) {
+                Checkpoint.State s = Checkpoint.load(out, net, opt, manager);
+                if (s != null) {
+                    startEpoch = s.epoch();
+                    history.addAll(s.history());
+                }
+            }
+            int batchesPerEpoch = train.size() / cfg.batch();
+            LearningRate schedule = new LearningRate(cfg.lr(), (long) cfg.warmupEpochs() * batchesPerEpoch, (long) cfg.epochs() * batchesPerEpoch);
+            ParameterStore ps = new ParameterStore(manager, false);
+            float[] x = new float[cfg.batch() * trainBatches.perSegment];
+            float[] t = new float[cfg.batch() * classes];
+            Shape xShape = new Shape(cfg.batch(), 1, train.nMels(), cfg.segmentFrames());
+            int lastEpoch = stopAfterEpochs > 0 ? Math.min(cfg.epochs(), startEpoch + stopAfterEpochs) : cfg.epochs();
+            for (int epoch = startEpoch; epoch < lastEpoch; epoch++) {
+                long t0 = System.nanoTime();
+                Engine.getInstance().setRandomSeed((int) (cfg.seed() * 7919 + epoch)); // dropout masks
+                SplittableRandom rng = new SplittableRandom(cfg.seed() * 1_000_003L + epoch);
+                int[] order = shuffled(train.size(), rng);
+                double lossSum = 0, accSum = 0, lr = 0;
+                progress.start(String.format("epoch %d/%d", epoch + 1, cfg.epochs()), batchesPerEpoch);
+                for (int b = 0; b < batchesPerEpoch; b++) {
+                    trainBatches.train(order, b * cfg.batch(), cfg.batch(), rng, x, t);
+                    lr = schedule.at(opt.step);
+                    float[] stats = step(net, ps, manager, x, xShape, t, classes, opt, lr);
+                    lossSum += stats[0];
+                    accSum += stats[1];
+                    double secs = (System.nanoTime() - t0) / 1e9;
+                    progress.step(String.format("loss %.3f acc %.3f %.0f samples/s", lossSum / (b + 1), accSum / (b + 1),
+                            (b + 1) * cfg.batch() / secs));
+                }
+                progress.finish();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                Evaluation v = evaluate(net, ps, manager, valid, setup.normalization(), genres);
+                history.add(new EpochMetrics(epoch + 1, lr, lossSum / batchesPerEpoch, accSum / batchesPerEpoch, v.segmentAccuracy(),
+                        v.clipAccuracy(), batchesPerEpoch * cfg.batch() / seconds, seconds));
+                Checkpoint.save(out, net, opt, epoch + 1, history);
+            }
+            Evaluation v = evaluate(net, ps, manager, valid, setup.normalization(), genres);
+            Evaluation te = evaluate(net, ps, manager, test, setup.normalization(), genres);
+            AtomicFiles.write(out.resolve(WEIGHTS), o -> net.saveParameters(new DataOutputStream(o)));
+            Cost cost = Cost.total(SpecResolver.resolve(spec));
+            Result r = new Result(v, te, history, cost.params(), cost.macs());
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("complete", lastEpoch == cfg.epochs());
+            metrics.put("epochs", history.size());
+            metrics.put("valid", v);
+            metrics.put("test", te);
+            metrics.put("params", cost.params());
+            metrics.put("macs", cost.macs());
+            metrics.put("normalization", setup.normalization());
+            metrics.put("history", history);
+            Json.write(out.resolve(METRICS), metrics);
+            return r;
+        }
+    }
+
+    /** One optimisation step; returns {loss, accuracy against the dominant target}. */
+    private float[] step(SpecNetwork net, ParameterStore ps, NDManager manager, float[] x, Shape xShape, float[] t, int classes,
+                         OptimizerState opt, double lr) {
+        try (NDManager sub = manager.newSubManager()) {
+            NDArray input = sub.create(x, xShape);
+            NDArray target = sub.create(t, new Shape(xShape.get(0), classes));
+            float loss, acc;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.zeroGradients();
+                NDArray logits = net.forward(ps, new NDList(input), true).singletonOrThrow();
+                NDArray l = logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg().mean();
+                gc.backward(l);
+                loss = l.getFloat();
+                acc = logits.argMax(1).eq(target.argMax(1)).toType(DataType.FLOAT32, false).mean().getFloat();
+            }
+            opt.update(lr);
+            return new float[] {loss, acc};
+        }
+    }
+
+    static Evaluation evaluate(SpecNetwork net, ParameterStore ps, NDManager manager, SegmentDataset data, Normalization norm,
+                               List<String> genres) {
+        int n = data.size(), batch = 64, classes = genres.size();
+        float[][] probs = new float[n][];
+        Batches batches = new Batches(data, TrainConfig.defaults(), norm, classes);
+        float[] x = new float[batch * batches.perSegment];
+        for (int from = 0; from < n; from += batch) {
+            int count = Math.min(batch, n - from);
+            batches.eval(from, count, x);
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray input = sub.create(java.util.Arrays.copyOf(x, count * batches.perSegment),
+                        new Shape(count, 1, data.nMels(), data.frames()));
+                float[] p = net.predict(ps, input).softmax(1).toFloatArray();
+                for (int i = 0; i < count; i++) probs[from + i] = java.util.Arrays.copyOfRange(p, i * classes, (i + 1) * classes);
+            }
+        }
+        int[] segLabel = new int[n], clipOf = new int[n], clipLabel = new int[data.clipCount()];
+        for (int s = 0; s < n; s++) {
+            segLabel[s] = data.label(s);
+            clipOf[s] = data.clipOf(s);
+        }
+        for (int c = 0; c < clipLabel.length; c++) clipLabel[c] = data.clipLabel(c);
+        return Evaluation.of(probs, segLabel, clipOf, clipLabel, genres);
+    }
+
+    private static int[] shuffled(int n, SplittableRandom rng) {
+        int[] a = new int[n];
+        for (int i = 0; i < n; i++) a[i] = i;
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int tmp = a[i];
+            a[i] = a[j];
+            a[j] = tmp;
+        }
+        return a;
+    }
+}
