@@ -25,10 +25,15 @@ public final class SqueezeExcite extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray s = ai.djl.nn.pooling.Pool.globalAvgPool2d(x).expandDims(2).expandDims(3);
-        s = fc1.forward(ps, new NDList(s), training).singletonOrThrow().maximum(0f);
-        s = fc2.forward(ps, new NDList(s), training).singletonOrThrow();
-        return new NDList(x.mul(Activations.hardSigmoid(s)));
+        // Each intermediate is closed once used (autograd keeps its own references).
+        try (NDArray pooled = ai.djl.nn.pooling.Pool.globalAvgPool2d(x);
+             NDArray squeezed = pooled.reshape(x.getShape().get(0), x.getShape().get(1), 1, 1);
+             NDArray hidden = fc1.forward(ps, new NDList(squeezed), training).singletonOrThrow();
+             NDArray relu = ai.djl.nn.Activation.relu(hidden);
+             NDArray logits = fc2.forward(ps, new NDList(relu), training).singletonOrThrow();
+             NDArray gate = Activations.hardSigmoid(logits)) {
+            return new NDList(x.mul(gate));
+        }
     }
 
     @Override
