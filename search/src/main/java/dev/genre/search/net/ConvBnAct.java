@@ -23,8 +23,10 @@ public final class ConvBnAct extends AbstractBlock {
         int pad = (kernel - 1) / 2;
         conv = addChildBlock("conv", Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).optStride(new Shape(stride, stride))
                 .optPadding(new Shape(pad, pad)).optGroups(groups).setFilters(out).optBias(false).build());
-        // torchvision's MobileNetV3 batch norm: eps 1e-3, PyTorch momentum 0.01 (DJL counts the other way).
-        bn = addChildBlock("bn", BatchNorm.builder().optEpsilon(1e-3f).optMomentum(0.99f).build());
+        // eps 1e-3 as torchvision's MobileNetV3; running statistics move at PyTorch's default rate 0.1
+        // (DJL's momentum 0.9 counts the other way). torchvision's 0.01 suits ImageNet's 40k steps an
+        // epoch; a few hundred spectrogram batches leave the statistics near their initial values.
+        bn = addChildBlock("bn", BatchNorm.builder().optEpsilon(1e-3f).optMomentum(0.9f).build());
         this.act = act;
     }
 

@@ -148,6 +148,7 @@ public final class Trainer {
             metrics.put("normalization", setup.normalization());
             metrics.put("history", history);
             Json.write(out.resolve(METRICS), metrics);
+            TrainingPlots.write(out, history, te, genres);
             return r;
         }
     }

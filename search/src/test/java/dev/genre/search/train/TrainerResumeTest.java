@@ -45,6 +45,8 @@ class TrainerResumeTest {
         assertArrayEquals(Files.readAllBytes(tmp.resolve("a/model.params")), Files.readAllBytes(tmp.resolve("b/model.params")),
                 "identical final weights");
         for (EpochMetrics m : straight.history()) assertTrue(Double.isFinite(m.trainLoss()) && m.trainLoss() > 0, "loss " + m.trainLoss());
-        assertTrue(Files.isRegularFile(tmp.resolve("a/metrics.json")));
+        for (String f : new String[] {"metrics.json", "training-curves.png", "confusion.png", "spec.json", "train.json"}) {
+            assertTrue(Files.size(tmp.resolve("a").resolve(f)) > 100, f);
+        }
     }
 }
