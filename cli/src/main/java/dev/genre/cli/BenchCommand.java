@@ -1,6 +1,8 @@
 package dev.genre.cli;
 
 import dev.genre.bench.MelBenchmark;
+import dev.genre.search.bench.TrainBenchmark;
+import java.util.List;
 import dev.genre.io.Json;
 import dev.genre.run.RunRecord;
 import java.nio.file.Path;
@@ -18,33 +20,37 @@ final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "benchmarks against their peers: 'bench mel' (log-mel vs torchaudio, prep, segment reader)";
+        return "benchmarks against their peers: 'bench mel' (vs torchaudio), 'bench train' (vs PyTorch)";
     }
 
     @Override
     public String usage() {
-        return "mel [--data DIR] [--output FILE.json] [--repeats N] [--threads N]";
+        return "mel|train [--data DIR] [--output FILE.json] [--repeats N] [--threads N]";
     }
 
     @Override
     public Options options() {
         Options o = new Options();
         o.addOption(Flags.value("data", "DIR", "<genre>/*.wav clips (default ../shared/data/gtzan-dev)"));
-        o.addOption(Flags.value("output", "FILE", "results JSON (default data/bench/mel.json)"));
+        o.addOption(Flags.value("output", "FILE", "results JSON (default data/bench/<name>.json)"));
         o.addOption(Flags.value("repeats", "N", "repeats per measurement; medians are reported (default 3)"));
-        o.addOption(Flags.value("threads", "N", "threads for the all-cores run (default: all cores)"));
-        o.addOption(Flags.value("python", "EXE", "python with torch + torchaudio for the peer (default /usr/bin/python3)"));
+        o.addOption(Flags.value("threads", "N", "threads for the all-cores (mel) or training (train) run (default: all cores)"));
+        o.addOption(Flags.value("runs", "N", "train: inference runs after warm-up (default 200)"));
+        o.addOption(Flags.value("steps", "N", "train: timed training steps after warm-up (default 20)"));
+        o.addOption(Flags.value("python", "EXE", "python with the peer (torchaudio or torchvision) (default /usr/bin/python3)"));
         return o;
     }
 
     @Override
     public int run(CommandLine cmd) throws Exception {
-        if (cmd.getArgList().size() != 1 || !cmd.getArgList().get(0).equals("mel")) {
-            throw new IllegalArgumentException("expected a benchmark name: mel");
+        if (cmd.getArgList().size() != 1 || !List.of("mel", "train").contains(cmd.getArgList().get(0))) {
+            throw new IllegalArgumentException("expected a benchmark name: mel or train");
         }
+        String name = cmd.getArgList().get(0);
         Instant started = Instant.now();
-        Path output = Flags.path(cmd, "output", "data/bench/mel.json");
+        Path output = Flags.path(cmd, "output", "data/bench/" + name + ".json");
         Path home = Path.of(System.getProperty("genre.home", "."));
+        if (name.equals("train")) return train(cmd, output, home, started);
         MelBenchmark.Config cfg = new MelBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
                 output.toAbsolutePath().getParent().resolve("mel-work"), Flags.intValue(cmd, "repeats", 3), Flags.threads(cmd),
                 home.resolve("bench/torchaudio_logmel.py"), cmd.getOptionValue("python", "/usr/bin/python3"));
@@ -55,6 +61,23 @@ final class BenchCommand implements Command {
         params.put("repeats", cfg.repeats());
         params.put("threads", cfg.threads());
         RunRecord.of("bench mel", params, null, Map.of(), started, Map.of("results", output.toString()))
+                .writeTo(output.toAbsolutePath().getParent());
+        System.out.println("results: " + output);
+        return OK;
+    }
+
+    private int train(CommandLine cmd, Path output, Path home, Instant started) throws Exception {
+        TrainBenchmark.Config cfg = new TrainBenchmark.Config(32, Flags.threads(cmd), Flags.intValue(cmd, "steps", 20), 3,
+                Flags.intValue(cmd, "runs", 200), home.resolve("bench/pytorch_mobilenet.py"),
+                cmd.getOptionValue("python", "/usr/bin/python3"), output.toAbsolutePath().getParent().resolve("train-work"));
+        Map<String, Object> result = new TrainBenchmark(cfg, System.out).run();
+        Json.write(output, result);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("batch", cfg.batch());
+        params.put("trainThreads", cfg.trainThreads());
+        params.put("steps", cfg.steps());
+        params.put("runs", cfg.runs());
+        RunRecord.of("bench train", params, 0L, Map.of(), started, Map.of("results", output.toString()))
                 .writeTo(output.toAbsolutePath().getParent());
         System.out.println("results: " + output);
         return OK;

@@ -2,11 +2,9 @@ package dev.genre.search.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.genre.dataset.SegmentDataset;
 import dev.genre.dataset.Split;
@@ -81,7 +79,8 @@ public final class Trainer {
             Engine.getInstance().setRandomSeed((int) cfg.seed());
             SpecNetwork net = new SpecNetwork(spec);
             net.initialize(manager, DataType.FLOAT32, net.inputShape(cfg.batch()));
-            OptimizerState opt = new OptimizerState(cfg.optimizer(), cfg.momentum(), cfg.weightDecay(), net.getParameters(), manager);
+            TrainingStep stepper = new TrainingStep(net, cfg, manager);
+            OptimizerState opt = stepper.optimizer;
             List<EpochMetrics> history = new ArrayList<>();
             int startEpoch = 0;
             if (resume) {
@@ -93,7 +92,7 @@ public final class Trainer {
             }
             int batchesPerEpoch = train.size() / cfg.batch();
             LearningRate schedule = new LearningRate(cfg.lr(), (long) cfg.warmupEpochs() * batchesPerEpoch, (long) cfg.epochs() * batchesPerEpoch);
-            ParameterStore ps = new ParameterStore(manager, false);
+            ParameterStore ps = stepper.parameterStore();
             // Two buffers: a helper thread fills batch b+1 (crops, SpecAugment, mixup) while libtorch runs batch b.
             float[][] xs = {new float[cfg.batch() * trainBatches.perSegment], new float[cfg.batch() * trainBatches.perSegment]};
             float[][] ts = {new float[cfg.batch() * classes], new float[cfg.batch() * classes]};
@@ -102,7 +101,6 @@ public final class Trainer {
                 th.setDaemon(true);
                 return th;
             });
-            Shape xShape = new Shape(cfg.batch(), 1, train.nMels(), cfg.segmentFrames());
             int lastEpoch = stopAfterEpochs > 0 ? Math.min(cfg.epochs(), startEpoch + stopAfterEpochs) : cfg.epochs();
             for (int epoch = startEpoch; epoch < lastEpoch; epoch++) {
                 long t0 = System.nanoTime();
@@ -118,7 +116,7 @@ public final class Trainer {
                     // The rng is used by the loader thread only, one batch after another: same stream as a serial loop.
                     if (b + 1 < batchesPerEpoch) next = fill(loader, trainBatches, order, (b + 1) * cfg.batch(), rng, xs[(b + 1) % 2], ts[(b + 1) % 2]);
                     lr = schedule.at(opt.step);
-                    float[] stats = step(net, ps, manager, x, xShape, t, classes, opt, lr);
+                    float[] stats = stepper.run(x, t, lr);
                     lossSum += stats[0];
                     accSum += stats[1];
                     double secs = (System.nanoTime() - t0) / 1e9;
@@ -166,26 +164,6 @@ public final class Trainer {
             throw new IOException("training interrupted", e);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IOException("preparing a batch failed: " + e.getCause(), e.getCause());
-        }
-    }
-
-    /** One optimisation step; returns {loss, accuracy against the dominant target}. */
-    private float[] step(SpecNetwork net, ParameterStore ps, NDManager manager, float[] x, Shape xShape, float[] t, int classes,
-                         OptimizerState opt, double lr) {
-        try (NDManager sub = manager.newSubManager()) {
-            NDArray input = sub.create(x, xShape);
-            NDArray target = sub.create(t, new Shape(xShape.get(0), classes));
-            float loss, acc;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                gc.zeroGradients();
-                NDArray logits = net.forward(ps, new NDList(input), true).singletonOrThrow();
-                NDArray l = logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg().mean();
-                gc.backward(l);
-                loss = l.getFloat();
-                acc = logits.argMax(1).eq(target.argMax(1)).toType(DataType.FLOAT32, false).mean().getFloat();
-            }
-            opt.update(lr);
-            return new float[] {loss, acc};
         }
     }
 

@@ -1,0 +1,60 @@
+package dev.genre.search.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.genre.search.net.SpecNetwork;
+
+/**
+ * One optimisation step on a batch of soft targets: forward, cross-entropy, backward, optimizer
+ * update. The trainer and the training benchmark both run exactly this.
+ */
+public final class TrainingStep {
+    private final SpecNetwork net;
+    private final NDManager manager;
+    private final ParameterStore ps;
+    private final Shape inputShape;
+    private final int classes;
+    final OptimizerState optimizer;
+
+    public TrainingStep(SpecNetwork net, TrainConfig cfg, NDManager manager) {
+        this.net = net;
+        this.manager = manager;
+        this.ps = new ParameterStore(manager, false);
+        this.inputShape = net.inputShape(cfg.batch());
+        this.classes = net.spec().classes();
+        this.optimizer = new OptimizerState(cfg.optimizer(), cfg.momentum(), cfg.weightDecay(), net.getParameters(), manager);
+    }
+
+    public long steps() {
+        return optimizer.step;
+    }
+
+    ParameterStore parameterStore() {
+        return ps;
+    }
+
+    /** @return {loss, accuracy of the arg-max against the dominant target} */
+    public float[] run(float[] x, float[] targets, double lr) {
+        try (NDManager sub = manager.newSubManager()) {
+            NDArray input = sub.create(x, inputShape);
+            NDArray target = sub.create(targets, new Shape(inputShape.get(0), classes));
+            float loss, acc;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.zeroGradients();
+                NDArray logits = net.forward(ps, new NDList(input), true).singletonOrThrow();
+                NDArray l = logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg().mean();
+                gc.backward(l);
+                loss = l.getFloat();
+                acc = logits.argMax(1).eq(target.argMax(1)).toType(DataType.FLOAT32, false).mean().getFloat();
+            }
+            optimizer.update(lr);
+            return new float[] {loss, acc};
+        }
+    }
+}
