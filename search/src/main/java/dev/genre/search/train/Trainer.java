@@ -93,14 +93,10 @@ public final class Trainer {
             int batchesPerEpoch = train.size() / cfg.batch();
             LearningRate schedule = new LearningRate(cfg.lr(), (long) cfg.warmupEpochs() * batchesPerEpoch, (long) cfg.epochs() * batchesPerEpoch);
             ParameterStore ps = stepper.parameterStore();
-            // Two buffers: a helper thread fills batch b+1 (crops, SpecAugment, mixup) while libtorch runs batch b.
-            float[][] xs = {new float[cfg.batch() * trainBatches.perSegment], new float[cfg.batch() * trainBatches.perSegment]};
-            float[][] ts = {new float[cfg.batch() * classes], new float[cfg.batch() * classes]};
-            java.util.concurrent.ExecutorService loader = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                Thread th = new Thread(r, "batch-loader");
-                th.setDaemon(true);
-                return th;
-            });
+            // Batches are filled on this thread: a helper thread that prepared the next batch during the
+            // step was slower on 2 cores (it competes with libtorch's threads) and gave NaN losses in 3 of 15 runs.
+            float[] x = new float[cfg.batch() * trainBatches.perSegment];
+            float[] t = new float[cfg.batch() * classes];
             int lastEpoch = stopAfterEpochs > 0 ? Math.min(cfg.epochs(), startEpoch + stopAfterEpochs) : cfg.epochs();
             for (int epoch = startEpoch; epoch < lastEpoch; epoch++) {
                 long t0 = System.nanoTime();
@@ -109,12 +105,8 @@ public final class Trainer {
                 int[] order = shuffled(train.size(), rng);
                 double lossSum = 0, accSum = 0, lr = 0;
                 progress.start(String.format("epoch %d/%d", epoch + 1, cfg.epochs()), batchesPerEpoch);
-                java.util.concurrent.Future<?> next = fill(loader, trainBatches, order, 0, rng, xs[0], ts[0]);
                 for (int b = 0; b < batchesPerEpoch; b++) {
-                    await(next);
-                    float[] x = xs[b % 2], t = ts[b % 2];
-                    // The rng is used by the loader thread only, one batch after another: same stream as a serial loop.
-                    if (b + 1 < batchesPerEpoch) next = fill(loader, trainBatches, order, (b + 1) * cfg.batch(), rng, xs[(b + 1) % 2], ts[(b + 1) % 2]);
+                    trainBatches.train(order, b * cfg.batch(), cfg.batch(), rng, x, t);
                     lr = schedule.at(opt.step);
                     float[] stats = stepper.run(x, t, lr);
                     lossSum += stats[0];
@@ -130,7 +122,6 @@ public final class Trainer {
                         v.clipAccuracy(), batchesPerEpoch * cfg.batch() / seconds, seconds));
                 Checkpoint.save(out, net, opt, epoch + 1, history);
             }
-            loader.shutdownNow();
             Evaluation v = evaluate(net, ps, manager, valid, setup.normalization(), genres);
             Evaluation te = evaluate(net, ps, manager, test, setup.normalization(), genres);
             AtomicFiles.write(out.resolve(WEIGHTS), o -> net.saveParameters(new DataOutputStream(o)));
@@ -148,22 +139,6 @@ public final class Trainer {
             Json.write(out.resolve(METRICS), metrics);
             TrainingPlots.write(out, history, te, genres);
             return r;
-        }
-    }
-
-    private java.util.concurrent.Future<?> fill(java.util.concurrent.ExecutorService loader, Batches batches, int[] order, int from,
-                                                SplittableRandom rng, float[] x, float[] t) {
-        return loader.submit(() -> batches.train(order, from, cfg.batch(), rng, x, t));
-    }
-
-    private static void await(java.util.concurrent.Future<?> f) throws IOException {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("training interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IOException("preparing a batch failed: " + e.getCause(), e.getCause());
         }
     }
 
