@@ -5,8 +5,9 @@ import dev.genre.search.spec.Activation;
 
 /**
  * The activation functions as NDArray maths; the ONNX writer maps the same names to HardSwish/HardSigmoid.
- * Intermediates are closed as soon as they are used: libtorch keeps what autograd needs, and
- * freeing early lets the allocator hand the same warm memory to the next op.
+ * Intermediates are left to the caller's manager: closing them early (tried for allocator reuse)
+ * corrupted batch-norm statistics after ~27 training-mode passes (NaN), a use-after-free somewhere
+ * between DJL and libtorch, reproduced by the ONNX export test's calibration loop.
  */
 public final class Activations {
     private Activations() {}
@@ -14,18 +15,12 @@ public final class Activations {
     public static NDArray apply(Activation act, NDArray x) {
         return switch (act) {
             case RELU -> ai.djl.nn.Activation.relu(x);
-            case HSWISH -> {
-                try (NDArray gate = hardSigmoid(x)) {
-                    yield x.mul(gate);
-                }
-            }
+            case HSWISH -> x.mul(hardSigmoid(x));
         };
     }
 
     /** relu6(x + 3) / 6, MobileNetV3's gate. */
     public static NDArray hardSigmoid(NDArray x) {
-        try (NDArray shifted = x.add(3f); NDArray clipped = shifted.clip(0f, 6f)) {
-            return clipped.div(6f);
-        }
+        return x.add(3f).clip(0f, 6f).div(6f);
     }
 }

@@ -14,6 +14,8 @@ import dev.genre.search.spec.Activation;
 /** k x k convolution (no bias, "same" padding, optional groups), batch norm, optional activation. */
 public final class ConvBnAct extends AbstractBlock {
     private static final byte VERSION = 1;
+    /** torchvision MobileNetV3's batch-norm epsilon; exporters fold with the same value. */
+    public static final float BN_EPS = 1e-3f;
     private final Conv2d conv;
     private final BatchNorm bn;
     private final Activation act;
@@ -26,12 +28,16 @@ public final class ConvBnAct extends AbstractBlock {
         // eps 1e-3 as torchvision's MobileNetV3; running statistics move at PyTorch's default rate 0.1
         // (DJL's momentum 0.9 counts the other way). torchvision's 0.01 suits ImageNet's 40k steps an
         // epoch; a few hundred spectrogram batches leave the statistics near their initial values.
-        bn = addChildBlock("bn", BatchNorm.builder().optEpsilon(1e-3f).optMomentum(0.9f).build());
+        bn = addChildBlock("bn", BatchNorm.builder().optEpsilon(BN_EPS).optMomentum(0.9f).build());
         this.act = act;
     }
 
     public Conv2d conv() {
         return conv;
+    }
+
+    BatchNorm bn() {
+        return bn;
     }
 
     @Override

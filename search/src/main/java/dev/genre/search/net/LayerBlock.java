@@ -46,6 +46,21 @@ public final class LayerBlock extends AbstractBlock {
         return row;
     }
 
+    /** The convolutions of this row by part name, in graph order (the names exporters use). */
+    java.util.Map<String, ConvBnAct> convs() {
+        java.util.Map<String, ConvBnAct> m = new java.util.LinkedHashMap<>();
+        if (conv != null) m.put("conv", conv);
+        if (expand != null) m.put("expand", expand);
+        if (dw != null) m.put("dw", dw);
+        if (project != null) m.put("project", project);
+        if (shortcut != null) m.put("shortcut", shortcut);
+        return m;
+    }
+
+    SqueezeExcite se() {
+        return se;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList y;

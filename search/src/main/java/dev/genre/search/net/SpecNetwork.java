@@ -57,6 +57,10 @@ public final class SpecNetwork extends AbstractBlock {
         }
     }
 
+    List<Block> steps() {
+        return steps;
+    }
+
     public NetworkSpec spec() {
         return spec;
     }

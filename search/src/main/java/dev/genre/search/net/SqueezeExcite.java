@@ -22,18 +22,23 @@ public final class SqueezeExcite extends AbstractBlock {
         fc2 = addChildBlock("fc2", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(channels).build());
     }
 
+    Conv2d fc1() {
+        return fc1;
+    }
+
+    Conv2d fc2() {
+        return fc2;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        // Each intermediate is closed once used (autograd keeps its own references).
-        try (NDArray pooled = ai.djl.nn.pooling.Pool.globalAvgPool2d(x);
-             NDArray squeezed = pooled.reshape(x.getShape().get(0), x.getShape().get(1), 1, 1);
-             NDArray hidden = fc1.forward(ps, new NDList(squeezed), training).singletonOrThrow();
-             NDArray relu = ai.djl.nn.Activation.relu(hidden);
-             NDArray logits = fc2.forward(ps, new NDList(relu), training).singletonOrThrow();
-             NDArray gate = Activations.hardSigmoid(logits)) {
-            return new NDList(x.mul(gate));
-        }
+        // Intermediates are not closed early: see Activations.
+        NDArray pooled = ai.djl.nn.pooling.Pool.globalAvgPool2d(x);
+        NDArray squeezed = pooled.reshape(x.getShape().get(0), x.getShape().get(1), 1, 1);
+        NDArray hidden = fc1.forward(ps, new NDList(squeezed), training).singletonOrThrow();
+        NDArray logits = fc2.forward(ps, new NDList(ai.djl.nn.Activation.relu(hidden)), training).singletonOrThrow();
+        return new NDList(x.mul(Activations.hardSigmoid(logits)));
     }
 
     @Override

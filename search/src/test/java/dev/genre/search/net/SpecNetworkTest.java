@@ -7,18 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import dev.genre.search.spec.Activation;
-import dev.genre.search.spec.BlockSpec;
 import dev.genre.search.spec.Cost;
-import dev.genre.search.spec.HeadSpec;
 import dev.genre.search.spec.NetworkSpec;
-import dev.genre.search.spec.Op;
-import dev.genre.search.spec.Skip;
+import dev.genre.search.spec.RandomSpecs;
 import dev.genre.search.spec.SpecResolver;
-import dev.genre.search.spec.StemSpec;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,22 +38,8 @@ class SpecNetworkTest {
 
     @Test
     void everyOpKernelSeSkipAndActivationBuilds() {
-        SplittableRandom r = new SplittableRandom(7);
         for (int trial = 0; trial < 12; trial++) {
-            List<BlockSpec> blocks = new ArrayList<>();
-            int[] widths = {16, 24, 24, 40, 48};
-            for (int b = 0; b < widths.length; b++) {
-                Op op = Op.values()[(trial + b) % 3];
-                int k = r.nextBoolean() ? 3 : 5;
-                int stride = b % 2 == 1 ? 2 : 1;
-                double se = op == Op.CONV ? 0 : (r.nextBoolean() ? 0.25 : 0);
-                Skip skip = Skip.values()[r.nextInt(3)];
-                Activation act = Activation.values()[r.nextInt(2)];
-                double exp = op == Op.MBCONV ? (r.nextBoolean() ? 3 : 6) : 1;
-                blocks.add(new BlockSpec(op, k, stride, widths[b], exp, se, skip, 1 + r.nextInt(2), act));
-            }
-            NetworkSpec spec = new NetworkSpec(NetworkSpec.FORMAT, "random-" + trial, new int[] {1, 37, 50},
-                    new StemSpec(3, 2, 16, Activation.HSWISH), blocks, new HeadSpec(96, trial % 2 == 0 ? 128 : 0, Activation.HSWISH, 0.2), 6);
+            NetworkSpec spec = RandomSpecs.of(trial, 7, new int[] {1, 37, 50}, 6);
             assertBuiltMatchesSpec(spec);
         }
     }

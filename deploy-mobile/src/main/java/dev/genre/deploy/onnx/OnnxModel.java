@@ -1,0 +1,74 @@
+package dev.genre.deploy.onnx;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * An ONNX model in ONNX Runtime with a fixed number of intra-op threads (1 = what a phone app
+ * gives one inference). Input is the log-mel batch [n, 1, mels, frames]; output one output's rows.
+ */
+public final class OnnxModel implements AutoCloseable {
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final OrtSession session;
+    private final Path file;
+
+    public OnnxModel(Path file, int threads) throws IOException {
+        this(file, readAll(file), threads);
+    }
+
+    public OnnxModel(byte[] model, int threads) throws IOException {
+        this(Path.of("<memory>"), model, threads);
+    }
+
+    private OnnxModel(Path file, byte[] model, int threads) throws IOException {
+        this.file = file;
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            o.setIntraOpNumThreads(threads);
+            o.setInterOpNumThreads(1);
+            o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session = env.createSession(model, o);
+        } catch (OrtException e) {
+            throw new IOException(file + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] readAll(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) throw new IOException(file + ": no such model file");
+        return Files.readAllBytes(file);
+    }
+
+    /** Runs a batch of {@code n} inputs of the given shape per item and returns {@code output}'s values, [n][k]. */
+    public float[][] run(float[] x, long[] shape, String output) throws IOException {
+        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
+             OrtSession.Result r = session.run(Map.of(SpecOnnxWriter.INPUT, t), java.util.Set.of(output))) {
+            return (float[][]) r.get(0).getValue();
+        } catch (OrtException e) {
+            throw new IOException(file + ": inference failed: " + e.getMessage(), e);
+        }
+    }
+
+    OrtSession session() {
+        return session;
+    }
+
+    OrtEnvironment env() {
+        return env;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IOException(e);
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.genre.deploy.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.genre.deploy.TestData;
+import dev.genre.search.net.FoldedWeights;
+import dev.genre.search.net.SpecNetwork;
+import dev.genre.search.spec.NetworkSpec;
+import dev.genre.search.spec.RandomSpecs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * ONNX Runtime runs the exported graph and reproduces the DJL (libtorch) logits within 1e-4 on real
+ * log-mel segments, for the references and random specs covering every op, kernel, SE, skip and
+ * activation; Debian's onnx checker accepts every model.
+ */
+class SpecOnnxWriterTest {
+    static final int FRAMES = 128;
+    static final int N = 6;
+    static float[] segments;
+    static final double MEAN = -38.5, STD = 17.25;
+
+    @BeforeAll
+    static void audio() {
+        segments = TestData.segments(N, FRAMES);
+    }
+
+    static List<NetworkSpec> specs() throws Exception {
+        List<NetworkSpec> specs = new ArrayList<>();
+        specs.add(NetworkSpec.load("mobilenetv3-small").withInput(1, 128, FRAMES).withClasses(10));
+        specs.add(NetworkSpec.load("mobilenetv3-large").withInput(1, 64, 64).withClasses(10));
+        specs.add(NetworkSpec.load("mnasnet-b1").withInput(1, 64, 64).withClasses(10));
+        for (int t = 0; t < 9; t++) specs.add(RandomSpecs.of(t, 3, new int[] {1, 128, FRAMES}, 8));
+        return specs;
+    }
+
+    @Test
+    void onnxRuntimeReproducesDjlLogits(@TempDir Path dir) throws Exception {
+        List<Path> files = new ArrayList<>();
+        double worstAll = 0;
+        for (NetworkSpec spec : specs()) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                long[] shape = {N, 1, spec.input()[1], spec.input()[2]};
+                float[] x = TestData.crop(segments, N, 128, FRAMES, spec.input()[1], spec.input()[2]);
+                SpecNetwork net = TestData.perturbed(spec, m, 5, x, MEAN, STD);
+                float[][] want = TestData.djlLogits(net, m, x, shape, MEAN, STD);
+                ModelProto model = SpecOnnxWriter.write(spec, FoldedWeights.of(net), MEAN, STD, Map.of("spec", spec.name()));
+                Path f = dir.resolve(spec.name() + ".onnx");
+                Files.write(f, model.toByteArray());
+                files.add(f);
+                float[][] got;
+                try (OnnxModel ort = new OnnxModel(f, 1)) {
+                    got = ort.run(x, shape, SpecOnnxWriter.LOGITS);
+                }
+                double worst = 0, scale = 0;
+                for (int i = 0; i < N; i++) {
+                    assertEquals(spec.classes(), got[i].length);
+                    for (int k = 0; k < spec.classes(); k++) {
+                        worst = Math.max(worst, Math.abs(got[i][k] - want[i][k]));
+                        scale = Math.max(scale, Math.abs(want[i][k]));
+                    }
+                }
+                System.out.printf("%-20s max |logit| %8.3f  max |onnx - djl| %.2e%n", spec.name(), scale, worst);
+                assertTrue(scale > 0.05, spec.name() + ": logits too small to test anything");
+                assertTrue(worst <= 1e-4, spec.name() + ": ONNX Runtime differs from DJL by " + worst);
+                worstAll = Math.max(worstAll, worst);
+            }
+        }
+        System.out.printf("worst over all specs %.2e%n", worstAll);
+        checkWithPythonOnnx(files);
+    }
+
+    static void checkWithPythonOnnx(List<Path> files) throws Exception {
+        Assumptions.assumeTrue(TestData.hasPythonOnnx(), "skipping onnx.checker: /usr/bin/python3 has no onnx (apt-get install python3-onnx)");
+        Path script = Path.of(SpecOnnxWriterTest.class.getResource("/check_onnx.py").toURI());
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString()));
+        for (Path f : files) cmd.add(f.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), out);
+    }
+}
