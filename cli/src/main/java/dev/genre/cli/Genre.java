@@ -19,7 +19,8 @@ import org.apache.commons.cli.ParseException;
  */
 public final class Genre {
     private static final List<Command> COMMANDS = List.of(
-            new DemoCommand(), new SynthCommand(), new PrepCommand(), new MelCommand(), new ArchCommand(), new TrainCommand(), new BenchCommand());
+            new DemoCommand(), new SynthCommand(), new PrepCommand(), new MelCommand(), new ArchCommand(), new TrainCommand(), new ExportCommand(),
+            new ClassifyCommand(), new MeasureCommand(), new BenchCommand());
 
     private Genre() {}
 

@@ -91,4 +91,15 @@ public final class TestData {
             return false;
         }
     }
+
+    /** onnx.checker (Debian python3-onnx) on each file; skips with a message when it is not installed. */
+    public static void checkWithPythonOnnx(java.util.List<java.nio.file.Path> files) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(hasPythonOnnx(), "skipping onnx.checker: /usr/bin/python3 has no onnx (apt-get install python3-onnx)");
+        java.nio.file.Path script = java.nio.file.Path.of(TestData.class.getResource("/check_onnx.py").toURI());
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of("/usr/bin/python3", script.toString()));
+        for (java.nio.file.Path f : files) cmd.add(f.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        org.junit.jupiter.api.Assertions.assertEquals(0, p.waitFor(), out);
+    }
 }

@@ -78,16 +78,6 @@ class SpecOnnxWriterTest {
             }
         }
         System.out.printf("worst over all specs %.2e%n", worstAll);
-        checkWithPythonOnnx(files);
-    }
-
-    static void checkWithPythonOnnx(List<Path> files) throws Exception {
-        Assumptions.assumeTrue(TestData.hasPythonOnnx(), "skipping onnx.checker: /usr/bin/python3 has no onnx (apt-get install python3-onnx)");
-        Path script = Path.of(SpecOnnxWriterTest.class.getResource("/check_onnx.py").toURI());
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString()));
-        for (Path f : files) cmd.add(f.toString());
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertEquals(0, p.waitFor(), out);
+        TestData.checkWithPythonOnnx(files);
     }
 }

@@ -14,7 +14,7 @@ public record Evaluation(double segmentAccuracy, double clipAccuracy, int segmen
     public record GenreScore(String genre, double precision, double recall, double f1, int support) {}
 
     /** @param probs [segment][class] probabilities, @param clipOf clip index per segment */
-    static Evaluation of(float[][] probs, int[] segLabel, int[] clipOf, int[] clipLabel, List<String> genres) {
+    public static Evaluation of(float[][] probs, int[] segLabel, int[] clipOf, int[] clipLabel, List<String> genres) {
         int classes = genres.size(), clips = clipLabel.length;
         int correct = 0;
         double[][] clipProb = new double[clips][classes];
@@ -47,7 +47,7 @@ public record Evaluation(double segmentAccuracy, double clipAccuracy, int segmen
                 probs.length, evaluated, scores, confusion);
     }
 
-    static int argmax(float[] v) {
+    public static int argmax(float[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
         return best;

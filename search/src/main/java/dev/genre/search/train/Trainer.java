@@ -48,8 +48,8 @@ public final class Trainer {
     /** What a finished run produced. */
     public record Result(Evaluation valid, Evaluation test, List<EpochMetrics> history, long params, long macs) {}
 
-    /** The facts a resumed run must share with the run it continues. */
-    record Setup(String dataset, NetworkSpec spec, TrainConfig config, Normalization normalization, List<String> genres) {}
+    /** The facts a resumed run must share with the run it continues; exporters read them too. */
+    public record Setup(String dataset, NetworkSpec spec, TrainConfig config, Normalization normalization, List<String> genres) {}
 
     public Result train(Path dataset, NetworkSpec base, Path out, boolean resume, int stopAfterEpochs) throws IOException {
         SegmentDataset train = SegmentDataset.load(dataset, Split.TRAIN, cfg.segmentFrames(), cfg.trainHop());

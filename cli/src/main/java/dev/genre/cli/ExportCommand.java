@@ -1,0 +1,67 @@
+package dev.genre.cli;
+
+import dev.genre.deploy.pkg.Exporter;
+import dev.genre.run.Progress;
+import dev.genre.run.RunRecord;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.commons.cli.CommandLine;
+import org.apache.commons.cli.Options;
+
+final class ExportCommand implements Command {
+    @Override
+    public String name() {
+        return "export";
+    }
+
+    @Override
+    public String summary() {
+        return "write a model package (ONNX float, optional int8 QDQ) from a training run";
+    }
+
+    @Override
+    public String usage() {
+        return "--model TRAINED_DIR --output PACKAGE_DIR [--int8] [--calibration DATASET] [--calibration-segments N]";
+    }
+
+    @Override
+    public Options options() {
+        Options o = new Options();
+        o.addOption(Flags.required("model", "DIR", "training run folder (genre train --output)"));
+        o.addOption(Flags.required("output", "DIR", "package folder to write (replaced atomically)"));
+        o.addOption(Flags.flag("int8", "also write model-int8.onnx (post-training static quantization, QDQ)"));
+        o.addOption(Flags.value("calibration", "DATASET", "dataset whose train split calibrates activations (default: the training dataset)"));
+        o.addOption(Flags.value("calibration-segments", "N", "segments to calibrate on (default 256)"));
+        o.addOption(Flags.value("seed", "K", "seed of the calibration sample (default 0)"));
+        return o;
+    }
+
+    @Override
+    public int run(CommandLine cmd) throws Exception {
+        Instant started = Instant.now();
+        Path model = Path.of(cmd.getOptionValue("model")), out = Path.of(cmd.getOptionValue("output"));
+        Exporter.Options o = new Exporter.Options(cmd.hasOption("int8"), cmd.hasOption("calibration") ? Path.of(cmd.getOptionValue("calibration")) : null,
+                Flags.intValue(cmd, "calibration-segments", 256), Flags.longValue(cmd, "seed", 0));
+        Exporter.Report r = Exporter.export(model, out, o, Progress.auto());
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("model", model.toAbsolutePath().normalize().toString());
+        params.put("options", o);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("maxLogitDifferenceVsDjl", r.maxLogitDiff());
+        result.put("quantization", r.quant());
+        RunRecord.of("export", params, o.seed(), Map.of("model.params.sha256", dev.genre.io.Hashes.sha256(model.resolve("model.params"))),
+                started, result).writeTo(out);
+        System.out.printf("export: %s -> %s (ONNX vs DJL max |logit diff| %.2e on %d test segments)%n", model, out, r.maxLogitDiff(),
+                r.checkedSegments());
+        if (r.quant() != null) {
+            var q = r.quant();
+            System.out.printf("int8 (%s calibration): test segment accuracy %.3f -> %.3f, clip %.3f -> %.3f, top-1 agreement %.4f over %d segments,"
+                    + " size x%.2f, latency %.2f -> %.2f ms (x%.2f)%n", q.method(), q.floatSegmentAccuracy(), q.int8SegmentAccuracy(),
+                    q.floatClipAccuracy(), q.int8ClipAccuracy(), q.top1Agreement(), q.segments(), q.sizeRatio(), q.floatLatencyMs(),
+                    q.int8LatencyMs(), q.latencyRatio());
+        }
+        return OK;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.genre.deploy.pkg;
+
+import ai.djl.ndarray.NDManager;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.genre.dataset.Manifest;
+import dev.genre.dataset.SegmentDataset;
+import dev.genre.dataset.Split;
+import dev.genre.io.AtomicFiles;
+import dev.genre.io.Json;
+import dev.genre.run.Progress;
+import dev.genre.deploy.latency.LatencyStats;
+import dev.genre.deploy.latency.LocalLatency;
+import dev.genre.deploy.onnx.OnnxEvaluation;
+import dev.genre.deploy.onnx.OnnxModel;
+import dev.genre.deploy.onnx.SpecOnnxWriter;
+import dev.genre.deploy.quant.Calibration;
+import dev.genre.deploy.quant.QdqQuantizer;
+import dev.genre.search.net.FoldedWeights;
+import dev.genre.search.train.Evaluation;
+import dev.genre.search.train.TrainedModel;
+import dev.genre.search.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/**
+ * Turns a training run into a model package: float ONNX from the spec (checked against DJL on real
+ * segments), optionally the int8 QDQ model calibrated on training segments, with a report of what
+ * quantization costs. The package is assembled in a temporary folder and renamed into place, so a
+ * reader never sees half a package.
+ */
+public final class Exporter {
+    public record Options(boolean int8, Path calibration, int calibrationSegments, long seed) {
+        public static Options defaults() {
+            return new Options(false, null, 256, 0);
+        }
+    }
+
+    /** int8 against float on one split: accuracies, top-1 agreement, size and latency ratios. */
+    public record QuantReport(String method, String split, double floatSegmentAccuracy, double int8SegmentAccuracy,
+                              double floatClipAccuracy, double int8ClipAccuracy, double top1Agreement, int segments,
+                              Map<String, Double> validAgreementByMethod, long floatBytes, long int8Bytes, double sizeRatio,
+                              double floatLatencyMs, double int8LatencyMs, double latencyRatio, List<String> floatNodes) {}
+
+    public record Report(Path dir, double maxLogitDiff, int checkedSegments, QuantReport quant) {}
+
+    private Exporter() {}
+
+    public static Report export(Path trained, Path out, Options o, Progress progress) throws IOException {
+        Path parent = out.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path stage = Files.createTempDirectory(parent, out.getFileName() + AtomicFiles.TMP_MARKER);
+        try {
+            Files.setPosixFilePermissions(stage, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")); // temp dirs are 700
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: keep the default
+        }
+        try {
+            Report r = build(trained, stage, o, progress);
+            replace(stage, out);
+            return new Report(out, r.maxLogitDiff(), r.checkedSegments(), r.quant());
+        } finally {
+            deleteTree(stage);
+        }
+    }
+
+    private static Report build(Path trained, Path dir, Options o, Progress progress) throws IOException {
+        Trainer.Setup setup;
+        ModelProto model;
+        double diff;
+        int checked;
+        Path dataset;
+        try (NDManager m = NDManager.newBaseManager()) {
+            TrainedModel tm = TrainedModel.load(trained, m);
+            setup = tm.setup();
+            dataset = Path.of(setup.dataset());
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("genre.labels", String.join(",", setup.genres()));
+            meta.put("genre.spec", Json.MAPPER.writeValueAsString(setup.spec()));
+            model = SpecOnnxWriter.write(setup.spec(), FoldedWeights.of(tm.net()), setup.normalization().mean(), setup.normalization().std(), meta);
+            // The export must compute what the trained network computes: compare on real segments.
+            SegmentDataset check = SegmentDataset.load(dataset, Split.TEST, setup.config().segmentFrames(), setup.config().evalHop());
+            checked = Math.min(32, check.size());
+            diff = ExportCheck.maxLogitDifference(tm, model, check, checked, m);
+        }
+        if (!(diff <= 1e-3)) throw new IOException(trained + ": exported ONNX differs from the DJL model by " + diff + " (expected < 1e-3)");
+        Manifest manifest = Manifest.read(dataset);
+        AtomicFiles.write(dir.resolve(ModelPackage.FLOAT_MODEL), model.toByteArray());
+        Json.write(dir.resolve(ModelPackage.SPEC), setup.spec());
+        Json.write(dir.resolve(ModelPackage.LABELS), setup.genres());
+        Json.write(dir.resolve(ModelPackage.MEL), new MelConfig(MelConfig.FORMAT, manifest.mel(), setup.config().segmentFrames(),
+                setup.config().evalHop(), SpecOnnxWriter.INPUT, List.of(SpecOnnxWriter.LOGITS, SpecOnnxWriter.PROBABILITIES),
+                "input: log-mel in dB [batch, 1, n_mels, segmentFrames]; training normalisation is inside the graph"));
+        if (Files.isRegularFile(trained.resolve(Trainer.METRICS))) Files.copy(trained.resolve(Trainer.METRICS), dir.resolve(ModelPackage.METRICS));
+        QuantReport quant = o.int8() ? quantize(model, setup, o.calibration() == null ? dataset : o.calibration(), dataset, o, dir, progress) : null;
+        return new Report(dir, diff, checked, quant);
+    }
+
+    private static QuantReport quantize(ModelProto model, Trainer.Setup setup, Path calibrationData, Path dataset, Options o, Path dir,
+                                        Progress progress) throws IOException {
+        int frames = setup.config().segmentFrames();
+        SegmentDataset cal = SegmentDataset.load(calibrationData, Split.TRAIN, frames, setup.config().trainHop());
+        int mels = cal.nMels(), per = mels * frames, n = Math.min(o.calibrationSegments(), cal.size());
+        int[] pick = new SplittableRandom(o.seed()).ints(0, cal.size()).distinct().limit(n).toArray();
+        List<float[]> batches = new ArrayList<>();
+        for (int from = 0; from < n; from += 32) {
+            int count = Math.min(32, n - from);
+            float[] x = new float[count * per];
+            for (int i = 0; i < count; i++) cal.copy(pick[from + i], x, i * per);
+            batches.add(x);
+        }
+        progress.start("calibrating on " + n + " segments", 1);
+        Calibration c = Calibration.run(model, QdqQuantizer.tensorsToCalibrate(model), batches, mels, frames);
+        progress.finish();
+        SegmentDataset valid = SegmentDataset.load(dataset, Split.VALID, frames, setup.config().evalHop());
+        SegmentDataset test = SegmentDataset.load(dataset, Split.TEST, frames, setup.config().evalHop());
+        List<String> genres = setup.genres();
+        byte[] floatBytes = model.toByteArray();
+        float[][] floatValid, floatTestProbs;
+        Evaluation floatTest;
+        try (OnnxModel f = new OnnxModel(floatBytes, 1)) {
+            floatValid = OnnxEvaluation.of(f, valid, genres).probabilities();
+            OnnxEvaluation ft = OnnxEvaluation.of(f, test, genres);
+            floatTest = ft.evaluation();
+            floatTestProbs = ft.probabilities();
+        }
+        // Choose the calibration method by how often int8 keeps float's top-1 on the validation split.
+        Map<String, Double> agreementByMethod = new LinkedHashMap<>();
+        ModelProto best = null;
+        String bestMethod = null;
+        for (Calibration.Method method : Calibration.Method.values()) {
+            ModelProto q = QdqQuantizer.quantize(model, c.ranges(method), Set.of());
+            double a;
+            try (OnnxModel qm = new OnnxModel(q.toByteArray(), 1)) {
+                a = OnnxEvaluation.agreement(floatValid, OnnxEvaluation.of(qm, valid, genres).probabilities());
+            }
+            agreementByMethod.put(method.name().toLowerCase(), a);
+            if (best == null || a > agreementByMethod.get(bestMethod)) {
+                best = q;
+                bestMethod = method.name().toLowerCase();
+            }
+        }
+        byte[] int8Bytes = best.toByteArray();
+        OnnxEvaluation qt;
+        try (OnnxModel qm = new OnnxModel(int8Bytes, 1)) {
+            qt = OnnxEvaluation.of(qm, test, genres);
+        }
+        LatencyStats fl = LocalLatency.measure(floatBytes, 1, 20, 100), ql = LocalLatency.measure(int8Bytes, 1, 20, 100);
+        AtomicFiles.write(dir.resolve(ModelPackage.INT8_MODEL), int8Bytes);
+        QuantReport r = new QuantReport(bestMethod, "test", floatTest.segmentAccuracy(), qt.evaluation().segmentAccuracy(),
+                floatTest.clipAccuracy(), qt.evaluation().clipAccuracy(), OnnxEvaluation.agreement(floatTestProbs, qt.probabilities()),
+                test.size(), agreementByMethod, floatBytes.length, int8Bytes.length, (double) int8Bytes.length / floatBytes.length,
+                fl.p50(), ql.p50(), ql.p50() / fl.p50(), List.of());
+        Json.write(dir.resolve(ModelPackage.QUANT), r);
+        return r;
+    }
+
+    /** Renames the staged package into place; an existing package is moved aside first and then removed. */
+    private static void replace(Path stage, Path out) throws IOException {
+        Path old = null;
+        if (Files.exists(out)) {
+            old = out.resolveSibling(out.getFileName() + AtomicFiles.TMP_MARKER + "old-" + System.nanoTime());
+            Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(stage, out, StandardCopyOption.ATOMIC_MOVE);
+        if (old != null) deleteTree(old);
+    }
+
+    static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        }
+    }
+}

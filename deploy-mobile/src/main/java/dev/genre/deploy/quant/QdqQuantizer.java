@@ -1,0 +1,191 @@
+package dev.genre.deploy.quant;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Post-training static quantization of a float graph into QDQ form, so ONNX Runtime fuses the
+ * QuantizeLinear/DequantizeLinear pairs into int8 kernels (QLinearConv and friends):
+ * <ul>
+ * <li>weights: int8, symmetric, one scale per output channel (axis 0), zero point 0;</li>
+ * <li>biases: int32 with scale = input scale x weight scale, as the int8 kernels accumulate;</li>
+ * <li>activations: uint8, asymmetric, one scale per tensor from calibrated ranges;</li>
+ * <li>a Relu right after a Conv is dropped: the uint8 range [0, max] with zero point 0 clamps
+ *     negatives exactly as Relu does (ONNX Runtime's quantizer does the same).</li>
+ * </ul>
+ * Nodes named in {@code floatNodes} keep float weights and read float inputs: the sensitivity fix.
+ */
+public final class QdqQuantizer {
+    private static final Set<String> WEIGHTED = Set.of("Conv", "Gemm");
+
+    private QdqQuantizer() {}
+
+    /** The activation tensors that get a scale: every node output except the graph's outputs and the input's Sub. */
+    public static List<String> tensorsToCalibrate(ModelProto model) {
+        Set<String> outputs = new HashSet<>();
+        model.getGraph().getOutputList().forEach(o -> outputs.add(o.getName()));
+        List<String> t = new ArrayList<>();
+        for (NodeProto n : folded(model.getGraph())) {
+            if (n.getOpType().equals("Sub")) continue;
+            for (String o : n.getOutputList()) if (!outputs.contains(o)) t.add(o);
+        }
+        return t;
+    }
+
+    /** The nodes with each Conv -> Relu pair merged into the Conv (which takes over the Relu's output name). */
+    static List<NodeProto> folded(GraphProto g) {
+        Map<String, Integer> consumers = new HashMap<>();
+        for (NodeProto n : g.getNodeList()) for (String i : n.getInputList()) consumers.merge(i, 1, Integer::sum);
+        Map<String, NodeProto> producer = new HashMap<>();
+        for (NodeProto n : g.getNodeList()) for (String o : n.getOutputList()) producer.put(o, n);
+        Map<String, String> renamed = new HashMap<>();
+        Set<String> dropped = new HashSet<>();
+        for (NodeProto n : g.getNodeList()) {
+            if (!n.getOpType().equals("Relu")) continue;
+            NodeProto p = producer.get(n.getInput(0));
+            if (p != null && p.getOpType().equals("Conv") && consumers.get(n.getInput(0)) == 1) {
+                renamed.put(p.getName(), n.getOutput(0));
+                dropped.add(n.getName());
+            }
+        }
+        List<NodeProto> out = new ArrayList<>();
+        for (NodeProto n : g.getNodeList()) {
+            if (dropped.contains(n.getName())) continue;
+            String r = renamed.get(n.getName());
+            out.add(r == null ? n : n.toBuilder().setOutput(0, r).build());
+        }
+        return out;
+    }
+
+    public static ModelProto quantize(ModelProto model, Map<String, float[]> ranges, Set<String> floatNodes) {
+        GraphProto g = model.getGraph();
+        Map<String, TensorProto> init = new HashMap<>();
+        for (TensorProto t : g.getInitializerList()) init.put(t.getName(), t);
+        GraphProto.Builder q = g.toBuilder().clearNode().clearInitializer();
+        Set<String> usedInit = new LinkedHashSet<>();
+        Map<String, Float> scaleOf = new HashMap<>(); // activation scales
+        Map<String, float[]> weightScales = new HashMap<>(); // per-channel, bias scales derive from them
+        List<TensorProto> newInit = new ArrayList<>();
+
+        for (NodeProto n : folded(g)) {
+            boolean quantizeWeights = WEIGHTED.contains(n.getOpType()) && !floatNodes.contains(n.getName());
+            NodeProto.Builder nb = n.toBuilder().clearInput();
+            for (int i = 0; i < n.getInputCount(); i++) {
+                String in = n.getInput(i);
+                if (init.containsKey(in)) {
+                    if (quantizeWeights && i == 1) {
+                        nb.addInput(weightDq(q, newInit, init.get(in), weightScales));
+                    } else if (quantizeWeights && i == 2 && scaleOf.containsKey(n.getInput(0))) {
+                        nb.addInput(biasDq(q, newInit, init.get(in), scaleOf.get(n.getInput(0)), weightScales.get(n.getInput(1))));
+                    } else {
+                        usedInit.add(in);
+                        nb.addInput(in);
+                    }
+                } else if (ranges.containsKey(in) && !(floatNodes.contains(n.getName()))) {
+                    nb.addInput(in + "_dq");
+                } else {
+                    nb.addInput(in);
+                }
+            }
+            q.addNode(nb);
+            for (String o : n.getOutputList()) {
+                float[] r = ranges.get(o);
+                if (r == null) continue;
+                float scale = Math.max((r[1] - r[0]) / 255f, 1e-8f);
+                int zp = Math.max(0, Math.min(255, Math.round(-r[0] / scale)));
+                String s = raw(newInit, o + "_scale", TensorProto.DataType.FLOAT, new long[0], floatBytes(new float[] {scale}));
+                String z = raw(newInit, o + "_zero_point", TensorProto.DataType.UINT8, new long[0], new byte[] {(byte) zp});
+                q.addNode(NodeProto.newBuilder().setOpType("QuantizeLinear").setName(o + "_quantize").addInput(o).addInput(s).addInput(z).addOutput(o + "_q"));
+                q.addNode(NodeProto.newBuilder().setOpType("DequantizeLinear").setName(o + "_dequantize").addInput(o + "_q").addInput(s).addInput(z)
+                        .addOutput(o + "_dq"));
+                scaleOf.put(o, scale);
+            }
+        }
+        for (String u : usedInit) q.addInitializer(init.get(u));
+        q.addAllInitializer(newInit);
+        return model.toBuilder().setGraph(q).build();
+    }
+
+    /** int8 per-output-channel symmetric weights + DequantizeLinear(axis 0). */
+    private static String weightDq(GraphProto.Builder q, List<TensorProto> newInit, TensorProto w, Map<String, float[]> weightScales) {
+        float[] v = floats(w);
+        int out = (int) w.getDims(0), per = v.length / out;
+        float[] scales = new float[out];
+        byte[] qv = new byte[v.length];
+        for (int c = 0; c < out; c++) {
+            float max = 0;
+            for (int i = 0; i < per; i++) max = Math.max(max, Math.abs(v[c * per + i]));
+            scales[c] = Math.max(max / 127f, 1e-12f);
+            for (int i = 0; i < per; i++) qv[c * per + i] = (byte) Math.max(-127, Math.min(127, Math.round(v[c * per + i] / scales[c])));
+        }
+        long[] dims = w.getDimsList().stream().mapToLong(Long::longValue).toArray();
+        String name = w.getName();
+        raw(newInit, name + "_q", TensorProto.DataType.INT8, dims, qv);
+        raw(newInit, name + "_scale", TensorProto.DataType.FLOAT, new long[] {out}, floatBytes(scales));
+        raw(newInit, name + "_zero_point", TensorProto.DataType.INT8, new long[] {out}, new byte[out]);
+        q.addNode(NodeProto.newBuilder().setOpType("DequantizeLinear").setName(name + "_dequantize").addInput(name + "_q")
+                .addInput(name + "_scale").addInput(name + "_zero_point").addOutput(name + "_dq").addAttribute(axis0()));
+        weightScales.put(name, scales);
+        return name + "_dq";
+    }
+
+    /** int32 bias at scale s_x * s_w[c], zero point 0, as QLinearConv adds it to the int32 accumulator. */
+    private static String biasDq(GraphProto.Builder q, List<TensorProto> newInit, TensorProto b, float inScale, float[] ws) {
+        float[] v = floats(b);
+        float[] scales = new float[v.length];
+        ByteBuffer qb = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int c = 0; c < v.length; c++) {
+            scales[c] = inScale * ws[c];
+            qb.putInt((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Math.round((double) v[c] / scales[c]))));
+        }
+        String name = b.getName();
+        raw(newInit, name + "_q", TensorProto.DataType.INT32, new long[] {v.length}, qb.array());
+        raw(newInit, name + "_scale", TensorProto.DataType.FLOAT, new long[] {v.length}, floatBytes(scales));
+        raw(newInit, name + "_zero_point", TensorProto.DataType.INT32, new long[] {v.length}, new byte[v.length * 4]);
+        q.addNode(NodeProto.newBuilder().setOpType("DequantizeLinear").setName(name + "_dequantize").addInput(name + "_q")
+                .addInput(name + "_scale").addInput(name + "_zero_point").addOutput(name + "_dq").addAttribute(axis0()));
+        return name + "_dq";
+    }
+
+    private static AttributeProto axis0() {
+        return AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(0).build();
+    }
+
+    static float[] floats(TensorProto t) {
+        if (!t.getRawData().isEmpty()) {
+            java.nio.FloatBuffer fb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            float[] v = new float[fb.remaining()];
+            fb.get(v);
+            return v;
+        }
+        float[] v = new float[t.getFloatDataCount()];
+        for (int i = 0; i < v.length; i++) v[i] = t.getFloatData(i);
+        return v;
+    }
+
+    private static byte[] floatBytes(float[] v) {
+        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(v);
+        return b.array();
+    }
+
+    private static String raw(List<TensorProto> out, String name, TensorProto.DataType type, long[] dims, byte[] bytes) {
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type.getNumber()).setRawData(ByteString.copyFrom(bytes));
+        for (long d : dims) t.addDims(d);
+        out.add(t.build());
+        return name;
+    }
+}
