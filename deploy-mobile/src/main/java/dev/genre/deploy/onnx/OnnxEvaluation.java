@@ -18,13 +18,7 @@ public record OnnxEvaluation(Evaluation evaluation, float[][] probabilities) {
             float[][] p = model.run(in, new long[] {count, 1, data.nMels(), data.frames()}, SpecOnnxWriter.PROBABILITIES);
             System.arraycopy(p, 0, probs, from, count);
         }
-        int[] segLabel = new int[n], clipOf = new int[n], clipLabel = new int[data.clipCount()];
-        for (int s = 0; s < n; s++) {
-            segLabel[s] = data.label(s);
-            clipOf[s] = data.clipOf(s);
-        }
-        for (int c = 0; c < clipLabel.length; c++) clipLabel[c] = data.clipLabel(c);
-        return new OnnxEvaluation(Evaluation.of(probs, segLabel, clipOf, clipLabel, genres), probs);
+        return new OnnxEvaluation(Evaluation.of(probs, data, genres), probs);
     }
 
     /** Fraction of segments whose top-1 class is the same in both. */

@@ -13,8 +13,20 @@ public record Evaluation(double segmentAccuracy, double clipAccuracy, int segmen
                          int[][] confusion) {
     public record GenreScore(String genre, double precision, double recall, double f1, int support) {}
 
+    /** Scores [segment][class] probabilities of every segment of {@code data}, in its order. */
+    public static Evaluation of(float[][] probs, dev.genre.dataset.SegmentDataset data, List<String> genres) {
+        int n = data.size();
+        int[] segLabel = new int[n], clipOf = new int[n], clipLabel = new int[data.clipCount()];
+        for (int s = 0; s < n; s++) {
+            segLabel[s] = data.label(s);
+            clipOf[s] = data.clipOf(s);
+        }
+        for (int c = 0; c < clipLabel.length; c++) clipLabel[c] = data.clipLabel(c);
+        return of(probs, segLabel, clipOf, clipLabel, genres);
+    }
+
     /** @param probs [segment][class] probabilities, @param clipOf clip index per segment */
-    public static Evaluation of(float[][] probs, int[] segLabel, int[] clipOf, int[] clipLabel, List<String> genres) {
+    static Evaluation of(float[][] probs, int[] segLabel, int[] clipOf, int[] clipLabel, List<String> genres) {
         int classes = genres.size(), clips = clipLabel.length;
         int correct = 0;
         double[][] clipProb = new double[clips][classes];

@@ -158,13 +158,7 @@ public final class Trainer {
                 for (int i = 0; i < count; i++) probs[from + i] = java.util.Arrays.copyOfRange(p, i * classes, (i + 1) * classes);
             }
         }
-        int[] segLabel = new int[n], clipOf = new int[n], clipLabel = new int[data.clipCount()];
-        for (int s = 0; s < n; s++) {
-            segLabel[s] = data.label(s);
-            clipOf[s] = data.clipOf(s);
-        }
-        for (int c = 0; c < clipLabel.length; c++) clipLabel[c] = data.clipLabel(c);
-        return Evaluation.of(probs, segLabel, clipOf, clipLabel, genres);
+        return Evaluation.of(probs, data, genres);
     }
 
     private static int[] shuffled(int n, SplittableRandom rng) {
