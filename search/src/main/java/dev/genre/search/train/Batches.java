@@ -8,14 +8,14 @@ import java.util.SplittableRandom;
  * after normalisation) and mixup for training; fixed windows for evaluation. Inputs are
  * standardised with the training split's mean and standard deviation.
  */
-final class Batches {
+public final class Batches {
     private final SegmentDataset data;
     private final TrainConfig cfg;
     private final Normalization norm;
     private final int classes;
-    final int perSegment;
+    public final int perSegment;
 
-    Batches(SegmentDataset data, TrainConfig cfg, Normalization norm, int classes) {
+    public Batches(SegmentDataset data, TrainConfig cfg, Normalization norm, int classes) {
         this.data = data;
         this.cfg = cfg;
         this.norm = norm;
@@ -24,7 +24,7 @@ final class Batches {
     }
 
     /** A training batch from segments {@code order[from .. from+n)}; targets are soft labels. */
-    void train(int[] order, int from, int n, SplittableRandom rng, float[] x, float[] target) {
+    public void train(int[] order, int from, int n, SplittableRandom rng, float[] x, float[] target) {
         java.util.Arrays.fill(target, 0, n * classes, 0f);
         float off = (float) (cfg.labelSmoothing() / classes), on = (float) (1 - cfg.labelSmoothing()) + off;
         for (int i = 0; i < n; i++) {
@@ -39,9 +39,17 @@ final class Batches {
     }
 
     /** Evaluation segments {@code from .. from+n) in order, unaugmented. */
-    void eval(int from, int n, float[] x) {
+    public void eval(int from, int n, float[] x) {
         for (int i = 0; i < n; i++) {
             data.copy(from + i, x, i * perSegment);
+            normalise(x, i * perSegment);
+        }
+    }
+
+    /** Evaluation segments {@code segments[from .. from+n)}, unaugmented. */
+    public void evalAt(int[] segments, int from, int n, float[] x) {
+        for (int i = 0; i < n; i++) {
+            data.copy(segments[from + i], x, i * perSegment);
             normalise(x, i * perSegment);
         }
     }

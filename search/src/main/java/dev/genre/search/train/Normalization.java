@@ -4,7 +4,7 @@ import dev.genre.dataset.SegmentDataset;
 
 /** One mean and standard deviation of the training log-mels (dB), applied to every input. */
 public record Normalization(double mean, double std) {
-    static Normalization of(SegmentDataset train) {
+    public static Normalization of(SegmentDataset train) {
         double sum = 0, sq = 0;
         long n = 0;
         float[] seg = new float[train.nMels() * train.frames()];

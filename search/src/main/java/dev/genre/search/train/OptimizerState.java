@@ -15,7 +15,7 @@ import java.util.List;
  * and restore it exactly. The updates are libtorch's fused kernels (DJL's adamUpdate/sgdUpdate).
  * Batch-norm scales and all biases get no weight decay, as in timm.
  */
-final class OptimizerState {
+public final class OptimizerState {
     private final String kind;
     private final double momentum;
     private final double weightDecay;
@@ -24,7 +24,7 @@ final class OptimizerState {
     private final List<NDArray> second = new ArrayList<>(); // Adam variance
     long step;
 
-    OptimizerState(String kind, double momentum, double weightDecay, PairList<String, Parameter> all, NDManager manager) {
+    public OptimizerState(String kind, double momentum, double weightDecay, PairList<String, Parameter> all, NDManager manager) {
         this.kind = kind;
         this.momentum = momentum;
         this.weightDecay = weightDecay;
@@ -37,12 +37,21 @@ final class OptimizerState {
         }
     }
 
-    void update(double lr) {
+    public void update(double lr) {
+        update(lr, null);
+    }
+
+    /**
+     * One step on the parameters in {@code only} (all when null). A supernet step trains one child:
+     * the others' weights got no gradient and must not move (Adam's moments would still move them).
+     */
+    public void update(double lr, java.util.Set<Parameter> only) {
         step++;
         float b1 = 0.9f, b2 = 0.999f;
         float biasCorrection = (float) (lr * Math.sqrt(1 - Math.pow(b2, step)) / (1 - Math.pow(b1, step)));
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i).getValue();
+            if (only != null && !only.contains(p)) continue;
             NDArray w = p.getArray();
             float wd = decays(p) ? (float) weightDecay : 0f;
             try (NDArray g = w.getGradient()) {
@@ -62,14 +71,18 @@ final class OptimizerState {
         return p.getType() == Parameter.Type.WEIGHT && p.getArray().getShape().dimension() > 1;
     }
 
-    NDList state() {
+    public long step() {
+        return step;
+    }
+
+    public NDList state() {
         NDList l = new NDList();
         l.addAll(first);
         l.addAll(second);
         return l;
     }
 
-    void restore(NDList saved, long savedStep) {
+    public void restore(NDList saved, long savedStep) {
         if (saved.size() != first.size() + second.size()) {
             throw new IllegalStateException("optimizer checkpoint holds " + saved.size() + " arrays, expected " + (first.size() + second.size()));
         }

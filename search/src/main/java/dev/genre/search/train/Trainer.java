@@ -142,7 +142,7 @@ public final class Trainer {
         }
     }
 
-    static Evaluation evaluate(SpecNetwork net, ParameterStore ps, NDManager manager, SegmentDataset data, Normalization norm,
+    public static Evaluation evaluate(SpecNetwork net, ParameterStore ps, NDManager manager, SegmentDataset data, Normalization norm,
                                List<String> genres) {
         int n = data.size(), batch = 64, classes = genres.size();
         float[][] probs = new float[n][];
@@ -161,7 +161,7 @@ public final class Trainer {
         return Evaluation.of(probs, data, genres);
     }
 
-    private static int[] shuffled(int n, SplittableRandom rng) {
+    public static int[] shuffled(int n, SplittableRandom rng) {
         int[] a = new int[n];
         for (int i = 0; i < n; i++) a[i] = i;
         for (int i = n - 1; i > 0; i--) {

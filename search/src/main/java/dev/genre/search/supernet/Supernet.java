@@ -1,0 +1,167 @@
+package dev.genre.search.supernet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.pooling.Pool;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import dev.genre.search.net.Activations;
+import dev.genre.search.space.ArchChoice;
+import dev.genre.search.space.BlockChoice;
+import dev.genre.search.space.SearchSpace;
+import dev.genre.search.spec.Channels;
+import dev.genre.search.spec.Layer;
+import dev.genre.search.spec.SpecResolver;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one network that holds the shared weights of every child of a {@link SearchSpace}. Every
+ * (block, layer, op, kernel) has its own weights; narrower width multipliers use the leading
+ * channels of the widest, fewer layers skip the trailing ones, and the stem, head and pooled
+ * shortcut projections are shared by all ops. A forward pass decodes the child to its spec and
+ * walks the same resolved rows as {@code SpecNetwork}, so a child computes here exactly what its
+ * stand-alone network computes with the same weights.
+ */
+public final class Supernet extends AbstractBlock {
+    private static final byte VERSION = 1;
+    private final SearchSpace space;
+    private final SharedParts.ConvBn stem;
+    private final Map<String, SharedParts.ConvBn> convs = new HashMap<>();
+    private final Map<String, SharedParts.SqueezeExcite> ses = new HashMap<>();
+    private final SharedParts.ConvBn headConv;
+    private final SharedParts.Dense hidden, classifier;
+
+    public Supernet(SearchSpace space) {
+        super(VERSION);
+        this.space = space;
+        SharedParts.Registry r = (name, type, shape) -> addParameter(Parameter.builder().setName(name).setType(type).optShape(shape).build());
+        int c = space.input()[0];
+        stem = new SharedParts.ConvBn(r, "stem", space.stem().out(), c, space.stem().kernel(), false);
+        int inMax = space.stem().out();
+        for (int b = 0; b < space.skeleton().size(); b++) {
+            int outMax = space.maxWidth(b);
+            for (int j = 0; j < space.maxLayers(b); j++) {
+                int in = j == 0 ? inMax : outMax;
+                for (int o = 0; o < space.ops().size(); o++) {
+                    String op = space.ops().get(o);
+                    for (int k : space.kernels()) {
+                        String p = part(b, j, op, k);
+                        switch (op) {
+                            case "conv" -> convs.put(p + ".conv", new SharedParts.ConvBn(r, p + ".conv", outMax, in, k, false));
+                            case "dconv" -> {
+                                convs.put(p + ".dw", new SharedParts.ConvBn(r, p + ".dw", in, in, k, true));
+                                ses.put(p + ".se", new SharedParts.SqueezeExcite(r, p + ".se", in, squeezeMax(in)));
+                                convs.put(p + ".project", new SharedParts.ConvBn(r, p + ".project", outMax, in, 1, false));
+                            }
+                            default -> {
+                                int e = Channels.round(in * Double.parseDouble(op.substring("mbconv".length())));
+                                convs.put(p + ".expand", new SharedParts.ConvBn(r, p + ".expand", e, in, 1, false));
+                                convs.put(p + ".dw", new SharedParts.ConvBn(r, p + ".dw", e, e, k, true));
+                                ses.put(p + ".se", new SharedParts.SqueezeExcite(r, p + ".se", e, squeezeMax(e)));
+                                convs.put(p + ".project", new SharedParts.ConvBn(r, p + ".project", outMax, e, 1, false));
+                            }
+                        }
+                    }
+                }
+                if (j == 0) convs.put("b" + b + ".shortcut", new SharedParts.ConvBn(r, "b" + b + ".shortcut", outMax, in, 1, false));
+            }
+            inMax = Math.max(inMax, outMax);
+        }
+        headConv = new SharedParts.ConvBn(r, "head.conv", space.head().conv(), inMax, 1, false);
+        int last = space.head().conv();
+        hidden = space.head().hidden() > 0 ? new SharedParts.Dense(r, "head.hidden", space.head().hidden(), last) : null;
+        if (hidden != null) last = space.head().hidden();
+        classifier = new SharedParts.Dense(r, "head.classifier", space.classes(), last);
+    }
+
+    private int squeezeMax(int channels) {
+        double m = space.se().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        return Channels.round(channels * Math.max(m, 0.25));
+    }
+
+    private static String part(int block, int layer, String op, int kernel) {
+        return "b" + block + ".l" + layer + "." + op + ".k" + kernel;
+    }
+
+    public SearchSpace space() {
+        return space;
+    }
+
+    public Shape inputShape(int batch) {
+        int[] in = space.input();
+        return new Shape(batch, in[0], in[1], in[2]);
+    }
+
+    /** Logits [N, classes] of the pass's child. */
+    public NDArray forward(ChildPass pass, NDArray x, boolean training) {
+        ArchChoice child = pass.child();
+        List<Layer> rows = SpecResolver.resolve(space.decode(child));
+        int firstOfBlock = 0;
+        String block = "";
+        for (Layer row : rows) {
+            if (!row.block().equals(block)) {
+                block = row.block();
+                firstOfBlock = row.index();
+            }
+            x = switch (row.kind()) {
+                case STEM -> stem.forward(pass, x, row.out(), row.stride(), row.act());
+                case HEAD_CONV -> headConv.forward(pass, x, row.out(), 1, row.act());
+                case POOL -> Pool.globalAvgPool2d(x);
+                case HIDDEN -> Activations.apply(row.act(), hidden.forward(pass, x));
+                case CLASSIFIER -> classifier.forward(pass, ai.djl.nn.norm.Dropout.dropout(x, (float) row.dropout(), training).singletonOrThrow());
+                case CONV, DCONV, MBCONV -> {
+                    int b = Integer.parseInt(row.block().substring(1));
+                    yield layer(pass, row, b, row.index() - firstOfBlock, child.blocks().get(b), x);
+                }
+            };
+        }
+        return x;
+    }
+
+    private NDArray layer(ChildPass pass, Layer row, int b, int j, BlockChoice c, NDArray x) {
+        String p = part(b, j, space.ops().get(c.op()), row.kernel());
+        NDArray y;
+        if (row.kind() == Layer.Kind.CONV) {
+            y = convs.get(p + ".conv").forward(pass, x, row.out(), row.stride(), row.act());
+        } else {
+            y = x;
+            if (row.hasExpand()) y = convs.get(p + ".expand").forward(pass, y, row.expanded(), 1, row.act());
+            y = convs.get(p + ".dw").forward(pass, y, row.expanded(), row.stride(), row.act());
+            if (row.hasSe()) y = ses.get(p + ".se").forward(pass, y, row.squeeze());
+            y = convs.get(p + ".project").forward(pass, y, row.out(), 1, null);
+        }
+        return switch (row.shortcut()) {
+            case NONE -> y;
+            case IDENTITY -> y.add(x);
+            case POOLED -> y.add(pool(row, x));
+            case POOLED_PROJECTED -> y.add(convs.get("b" + b + ".shortcut").forward(pass, pool(row, x), row.out(), 1, null));
+        };
+    }
+
+    /** stride x stride average pool, ceil mode, as the stand-alone network's shortcut. */
+    private static NDArray pool(Layer row, NDArray x) {
+        if (row.stride() == 1) return x;
+        Shape k = new Shape(row.stride(), row.stride());
+        return Pool.avgPool2d(x, k, k, new Shape(0, 0), true, false);
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        throw new UnsupportedOperationException("the supernet runs a child: use forward(ChildPass, NDArray, boolean)");
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] in) {
+        return new Shape[] {new Shape(in[0].get(0), space.classes())};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... in) {}
+}
