@@ -1,0 +1,48 @@
+package dev.genre.search.nas;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.genre.search.train.TrainConfig;
+
+/**
+ * A search's settings; recorded in the run directory and checked on resume.
+ *
+ * @param epochs            shared-weight training passes (with a time budget: the count fitted after the first epoch)
+ * @param timeBudgetSeconds 0 = run {@code epochs}; otherwise stop planning more epochs than fit
+ * @param controllerSteps   children scored on validation minibatches after each training pass
+ * @param validBatch        segments in one validation minibatch (one reward)
+ * @param calibrationBatches training batches that recalibrate batch norm before a child is scored
+ * @param topK              best children re-scored on the whole validation split and measured on the device
+ * @param train             the shared-weight training recipe (augmentation, optimizer, schedule)
+ */
+@JsonPropertyOrder({"strategy", "epochs", "timeBudgetSeconds", "controllerSteps", "validBatch", "calibrationBatches", "topK",
+        "reward", "train"})
+public record SearchConfig(String strategy, int epochs, long timeBudgetSeconds, int controllerSteps, int validBatch,
+                           int calibrationBatches, int topK, MnasReward reward, TrainConfig train) {
+    public SearchConfig {
+        if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1");
+        if (controllerSteps < 1) throw new IllegalArgumentException("controller steps must be at least 1");
+        if (topK < 1) throw new IllegalArgumentException("top-k must be at least 1");
+    }
+
+    public static SearchConfig defaults(String strategy, MnasReward reward, long seed) {
+        TrainConfig t = TrainConfig.defaults().with(30, 32, 3e-3, seed);
+        return new SearchConfig(strategy, t.epochs(), 0, 25, 64, 2, 5, reward, t);
+    }
+
+    public SearchConfig withEpochs(int n) {
+        return new SearchConfig(strategy, n, timeBudgetSeconds, controllerSteps, validBatch, calibrationBatches, topK, reward,
+                train.with(n, train.batch(), train.lr(), train.seed()));
+    }
+
+    public SearchConfig withTimeBudget(long seconds) {
+        return new SearchConfig(strategy, epochs, seconds, controllerSteps, validBatch, calibrationBatches, topK, reward, train);
+    }
+
+    public SearchConfig withControllerSteps(int n) {
+        return new SearchConfig(strategy, epochs, timeBudgetSeconds, n, validBatch, calibrationBatches, topK, reward, train);
+    }
+
+    public long seed() {
+        return train.seed();
+    }
+}

@@ -1,0 +1,308 @@
+package dev.genre.search.nas;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.genre.dataset.SegmentDataset;
+import dev.genre.dataset.Split;
+import dev.genre.io.AtomicFiles;
+import dev.genre.io.Json;
+import dev.genre.run.Progress;
+import dev.genre.search.space.ArchChoice;
+import dev.genre.search.space.SearchSpace;
+import dev.genre.search.spec.Cost;
+import dev.genre.search.spec.NetworkSpec;
+import dev.genre.search.spec.SpecResolver;
+import dev.genre.search.strategy.SearchStrategy;
+import dev.genre.search.supernet.BnMode;
+import dev.genre.search.supernet.ChildPass;
+import dev.genre.search.supernet.Supernet;
+import dev.genre.search.train.Batches;
+import dev.genre.search.train.Evaluation;
+import dev.genre.search.train.LearningRate;
+import dev.genre.search.train.Normalization;
+import dev.genre.search.train.OptimizerState;
+import dev.genre.search.train.TrainConfig;
+import dev.genre.search.train.Trainer;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The weight-sharing search, alternating as ENAS does: one pass of shared-weight training on the
+ * training split, each minibatch on a child from the strategy, then {@code controllerSteps}
+ * children scored on validation minibatches (BN recalibrated per child) and rewarded with
+ * {@link MnasReward} on the predicted latency. After every pass the supernet, its optimizer, the
+ * strategy and every scored child are checkpointed atomically; a killed search resumes from the
+ * last finished pass. At the end the top children by reward are re-scored on the whole
+ * validation split.
+ */
+public final class SearchRun {
+    public static final String CONFIG = "search-config.json";
+    public static final String SEARCH_JSON = "search.json";
+    public static final String BEST_SPEC = "best-spec.json";
+    static final String CHECKPOINT = "checkpoint";
+
+    private final SearchConfig cfg;
+    private final ToDoubleFunction<NetworkSpec> latencyMs;
+    private final Progress progress;
+
+    /** The run directory's fixed facts; a resumed run must match them. */
+    public record Setup(String dataset, SearchSpace space, SearchConfig config, Normalization normalization, List<String> genres) {}
+
+    /** A finalist: its spec, whole-validation scores, predicted latency and reward. */
+    public record Finalist(String key, int[] tokens, NetworkSpec spec, double segmentAccuracy, double clipAccuracy, double latencyMs,
+                           double reward, long params, long macs) {}
+
+    public record Outcome(Setup setup, List<ChildResult> children, List<SearchState.EpochSummary> history, List<Finalist> finalists,
+                          double seconds) {
+        public Finalist best() {
+            return finalists.get(0);
+        }
+    }
+
+    /** @param latencyMs the device's predicted latency of a spec (the profile's table sum) */
+    public SearchRun(SearchConfig cfg, ToDoubleFunction<NetworkSpec> latencyMs, Progress progress) {
+        this.cfg = cfg;
+        this.latencyMs = latencyMs;
+        this.progress = progress;
+    }
+
+    /** Reads the setup of an existing run directory (for {@code --resume}). */
+    public static Setup setupOf(Path out) throws IOException {
+        Path f = out.resolve(CONFIG);
+        if (!Files.isRegularFile(f)) throw new IOException(out + ": not a search run (no " + CONFIG + ")");
+        return Json.read(f, Setup.class);
+    }
+
+    /**
+     * @param strategies makes the strategy for the run's space (ENAS needs the space's decision sizes)
+     * @param stopAfterEpochs for tests: return after this many passes in this call (0 = run to the end)
+     */
+    public Outcome run(Path dataset, Path out, boolean resume, Function<SearchSpace, SearchStrategy> strategies, NDManager manager,
+                       int stopAfterEpochs) throws IOException {
+        TrainConfig tc = cfg.train();
+        SegmentDataset train = SegmentDataset.load(dataset, Split.TRAIN, tc.segmentFrames(), tc.trainHop());
+        SegmentDataset valid = SegmentDataset.load(dataset, Split.VALID, tc.segmentFrames(), tc.evalHop());
+        if (train.size() < tc.batch()) throw new IOException(dataset + ": " + train.size() + " training segments, fewer than one batch of " + tc.batch());
+        if (valid.size() == 0) throw new IOException(dataset + ": the validation split is empty; the search scores children on it");
+        List<String> genres = train.manifest().genres();
+        SearchSpace space = SearchSpace.mobileNetV3Small(train.nMels(), tc.segmentFrames(), genres.size());
+        Setup setup = new Setup(dataset.toAbsolutePath().normalize().toString(), space, cfg, Normalization.of(train), genres);
+        Files.createDirectories(out);
+        if (resume) {
+            Setup before = setupOf(out);
+            if (!before.space().equals(space) || !before.config().equals(cfg) || !before.genres().equals(genres)) {
+                throw new IOException(out + ": --resume needs the same data, space and search settings as the interrupted run");
+            }
+            setup = before;
+        } else {
+            Json.write(out.resolve(CONFIG), setup);
+        }
+
+        Engine.getInstance().setRandomSeed((int) cfg.seed());
+        Supernet net = new Supernet(space);
+        net.initialize(manager, DataType.FLOAT32, net.inputShape(tc.batch()));
+        OptimizerState opt = new OptimizerState(tc.optimizer(), tc.momentum(), tc.weightDecay(), net.getParameters(), manager);
+        try (SearchStrategy strategy = strategies.apply(space)) {
+            SearchState state = resume ? loadCheckpoint(out, net, opt, strategy, manager) : null;
+            int epoch = state == null ? 0 : state.epoch();
+            int planned = state == null ? cfg.epochs() : state.plannedEpochs();
+            double spent = state == null ? 0 : state.seconds();
+            List<ChildResult> children = new ArrayList<>(state == null ? List.of() : state.children());
+            List<SearchState.EpochSummary> history = new ArrayList<>(state == null ? List.of() : state.history());
+
+            Batches batches = new Batches(train, tc, setup.normalization(), genres.size());
+            ChildEvaluator evaluator = new ChildEvaluator(net, manager, train, valid, setup.normalization(), tc, cfg.validBatch(),
+                    cfg.calibrationBatches(), genres, cfg.seed());
+            int perEpoch = train.size() / tc.batch();
+            float[] x = new float[tc.batch() * batches.perSegment], t = new float[tc.batch() * genres.size()];
+            int last = stopAfterEpochs > 0 ? Math.min(planned, epoch + stopAfterEpochs) : planned;
+            while (epoch < last) {
+                long t0 = System.nanoTime();
+                LearningRate schedule = new LearningRate(tc.lr(), (long) tc.warmupEpochs() * perEpoch, (long) planned * perEpoch);
+                Engine.getInstance().setRandomSeed((int) (cfg.seed() * 7919 + epoch));
+                SplittableRandom rng = new SplittableRandom(cfg.seed() * 1_000_003L + epoch);
+                int[] order = Trainer.shuffled(train.size(), rng);
+                double lossSum = 0, accSum = 0, lr = 0;
+                progress.start(String.format("epoch %d/%d shared weights", epoch + 1, planned), perEpoch);
+                for (int b = 0; b < perEpoch; b++) {
+                    ArchChoice child = strategy.sampleForTraining(rng);
+                    batches.train(order, b * tc.batch(), tc.batch(), rng, x, t);
+                    lr = schedule.at(opt.step());
+                    float[] s = trainStep(net, opt, manager, child, x, t, genres.size(), lr);
+                    lossSum += s[0];
+                    accSum += s[1];
+                    progress.step(String.format("loss %.3f acc %.3f", lossSum / (b + 1), accSum / (b + 1)));
+                }
+                progress.finish();
+
+                progress.start(String.format("epoch %d/%d %s", epoch + 1, planned, strategy.name()), cfg.controllerSteps());
+                int[] validOrder = Trainer.shuffled(valid.size(), rng);
+                int n = Math.min(cfg.validBatch(), valid.size());
+                for (int s = 0; s < cfg.controllerSteps(); s++) {
+                    ArchChoice child = strategy.propose(rng);
+                    int from = (s * n) % Math.max(1, valid.size() - n + 1);
+                    double acc = evaluator.accuracy(child, validOrder, from, n);
+                    ChildResult r = score(space, child, acc, epoch + 1, s);
+                    strategy.observe(child, r.reward());
+                    children.add(r);
+                    ChildResult best = best(children);
+                    progress.step(String.format("best reward %.3f (acc %.3f, %.2f ms) entropy %.3f", best.reward(), best.accuracy(),
+                            best.latencyMs(), strategy.entropy()));
+                }
+                progress.finish();
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                spent += seconds;
+                epoch++;
+                if (epoch == 1 && cfg.timeBudgetSeconds() > 0) {
+                    // The pass count that fits the budget, fixed now so the schedule and a resume agree.
+                    planned = (int) Math.max(1, Math.min(cfg.epochs(), cfg.timeBudgetSeconds() / seconds));
+                    last = stopAfterEpochs > 0 ? Math.min(planned, last) : planned;
+                }
+                ChildResult best = best(children);
+                history.add(new SearchState.EpochSummary(epoch, lr, lossSum / perEpoch, accSum / perEpoch, best.reward(), best.accuracy(),
+                        best.latencyMs(), strategy.entropy(), seconds));
+                saveCheckpoint(out, net, opt, strategy, new SearchState(epoch, planned, opt.step(), spent, null, null, null, children, history));
+                writeSearchJson(out, setup, children, history, List.of(), epoch >= planned);
+            }
+            if (epoch < planned) return new Outcome(setup, children, history, List.of(), spent);
+
+            List<Finalist> finalists = finalists(space, children, evaluator);
+            writeSearchJson(out, setup, children, history, finalists, true);
+            Json.write(out.resolve(BEST_SPEC), finalists.get(0).spec());
+            return new Outcome(setup, children, history, finalists, spent);
+        }
+    }
+
+    private ChildResult score(SearchSpace space, ArchChoice child, double acc, int epoch, int step) {
+        NetworkSpec spec = space.decode(child);
+        double lat = latencyMs.applyAsDouble(spec);
+        Cost cost = Cost.total(SpecResolver.resolve(spec));
+        return new ChildResult(epoch, step, child.key(), child.tokens(), acc, lat, cfg.reward().of(acc, lat), cost.params(), cost.macs());
+    }
+
+    static ChildResult best(List<ChildResult> children) {
+        return children.stream().max(Comparator.comparingDouble(ChildResult::reward)).orElseThrow();
+    }
+
+    /** The top-k distinct children by minibatch reward, re-scored on the whole validation split, best first. */
+    private List<Finalist> finalists(SearchSpace space, List<ChildResult> children, ChildEvaluator evaluator) {
+        Map<String, ChildResult> bestByKey = new LinkedHashMap<>();
+        for (ChildResult c : children) bestByKey.merge(c.key(), c, (a, b) -> a.reward() >= b.reward() ? a : b);
+        List<ChildResult> top = bestByKey.values().stream().sorted(Comparator.comparingDouble(ChildResult::reward).reversed())
+                .limit(cfg.topK()).toList();
+        List<Finalist> out = new ArrayList<>();
+        progress.start("re-scoring the top children on the whole validation split", top.size());
+        for (ChildResult c : top) {
+            ArchChoice child = ArchChoice.ofTokens(c.tokens());
+            Evaluation e = evaluator.evaluate(child);
+            NetworkSpec spec = space.decode(child);
+            out.add(new Finalist(c.key(), c.tokens(), spec, e.segmentAccuracy(), e.clipAccuracy(), c.latencyMs(),
+                    cfg.reward().of(e.segmentAccuracy(), c.latencyMs()), c.params(), c.macs()));
+            progress.step(c.key());
+        }
+        progress.finish();
+        out.sort(Comparator.comparingDouble(Finalist::reward).reversed());
+        return out;
+    }
+
+    /** One minibatch on one child: forward, soft-target cross-entropy, backward, update of the child's weights only. */
+    private static float[] trainStep(Supernet net, OptimizerState opt, NDManager manager, ArchChoice child, float[] x, float[] t, int classes,
+                                     double lr) {
+        try (NDManager sub = manager.newSubManager()) {
+            Shape in = net.inputShape(t.length / classes);
+            NDArray input = sub.create(x, in), target = sub.create(t, new Shape(in.get(0), classes));
+            ChildPass pass = new ChildPass(child, BnMode.TRAIN, sub);
+            float loss, acc;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.zeroGradients();
+                NDArray logits = net.forward(pass, input, true);
+                NDArray l = logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg().mean();
+                gc.backward(l);
+                loss = l.getFloat();
+                acc = logits.argMax(1).eq(target.argMax(1)).toType(DataType.FLOAT32, false).mean().getFloat();
+            }
+            opt.update(lr, pass.used());
+            return new float[] {loss, acc};
+        }
+    }
+
+    private static void writeSearchJson(Path out, Setup setup, List<ChildResult> children, List<SearchState.EpochSummary> history,
+                                        List<Finalist> finalists, boolean complete) throws IOException {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("format", "genre-search/1");
+        j.put("complete", complete);
+        j.put("strategy", setup.config().strategy());
+        j.put("reward", setup.config().reward());
+        j.put("finalists", finalists);
+        j.put("history", history);
+        j.put("children", children);
+        Json.write(out.resolve(SEARCH_JSON), j);
+    }
+
+    private static void saveCheckpoint(Path out, Supernet net, OptimizerState opt, SearchStrategy strategy, SearchState s) throws IOException {
+        Path dir = out.resolve(CHECKPOINT);
+        String tag = String.format("e%04d", s.epoch());
+        String params = "supernet-" + tag + ".params", optim = "optimizer-" + tag + ".ndlist", strat = "strategy-" + tag;
+        AtomicFiles.write(dir.resolve(params), o -> net.saveParameters(new DataOutputStream(o)));
+        AtomicFiles.write(dir.resolve(optim), o -> opt.state().encode(o));
+        Path sd = dir.resolve(strat);
+        Files.createDirectories(sd);
+        strategy.save(sd);
+        // state.json names the files and is written last: a kill before this leaves the previous epoch in force.
+        Json.write(dir.resolve("state.json"), new SearchState(s.epoch(), s.plannedEpochs(), s.step(), s.seconds(), params, optim, strat,
+                s.children(), s.history()));
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                String name = p.getFileName().toString();
+                if (name.equals("state.json") || name.equals(params) || name.equals(optim) || name.equals(strat)) continue;
+                deleteRecursively(p);
+            }
+        }
+    }
+
+    private static SearchState loadCheckpoint(Path out, Supernet net, OptimizerState opt, SearchStrategy strategy, NDManager manager)
+            throws IOException {
+        Path dir = out.resolve(CHECKPOINT), stateFile = dir.resolve("state.json");
+        if (!Files.isRegularFile(stateFile)) return null; // killed before the first pass finished: start over
+        SearchState s = Json.read(stateFile, SearchState.class);
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(dir.resolve(s.supernet())))) {
+            net.loadParameters(manager, in);
+            for (var p : net.getParameters()) if (p.getValue().requiresGradient()) p.getValue().getArray().setRequiresGradient(true);
+        } catch (ai.djl.MalformedModelException e) {
+            throw new IOException(dir.resolve(s.supernet()) + ": " + e.getMessage(), e);
+        }
+        try (InputStream in = Files.newInputStream(dir.resolve(s.optimizer()))) {
+            NDList saved = NDList.decode(manager, in);
+            opt.restore(saved, s.step());
+            saved.close();
+        }
+        strategy.load(dir.resolve(s.strategy()));
+        return s;
+    }
+
+    private static void deleteRecursively(Path p) throws IOException {
+        if (Files.isDirectory(p)) {
+            try (var s = Files.list(p)) {
+                for (Path c : s.toList()) deleteRecursively(c);
+            }
+        }
+        Files.deleteIfExists(p);
+    }
+}

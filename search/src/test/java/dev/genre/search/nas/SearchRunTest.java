@@ -1,0 +1,100 @@
+package dev.genre.search.nas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import dev.genre.audio.mel.MelParams;
+import dev.genre.audio.synth.SyntheticDataset;
+import dev.genre.dataset.DatasetPrep;
+import dev.genre.dataset.PrepOptions;
+import dev.genre.dataset.SplitSpec;
+import dev.genre.io.Json;
+import dev.genre.run.Progress;
+import dev.genre.search.space.ArchChoice;
+import dev.genre.search.space.SearchSpace;
+import dev.genre.search.spec.Cost;
+import dev.genre.search.spec.NetworkSpec;
+import dev.genre.search.spec.SpecResolver;
+import dev.genre.search.strategy.SearchStrategy;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The search loop on real synthesized clips with real libtorch: outputs, and resume continuing exactly. */
+class SearchRunTest {
+    @TempDir
+    static Path tmp;
+    static Path data;
+
+    /** Latency stand-in for the loop's tests: proportional to MACs (the device profile is deploy-mobile's). */
+    static final ToDoubleFunction<NetworkSpec> MACS_LATENCY = s -> Cost.total(SpecResolver.resolve(s)).macs() / 1e7;
+
+    @BeforeAll
+    static void dataset() throws Exception {
+        Path clips = tmp.resolve("clips");
+        data = tmp.resolve("data");
+        SyntheticDataset.write(clips, new SyntheticDataset.Options(3, 6, 5, 1), Progress.none());
+        new DatasetPrep(new PrepOptions(MelParams.defaults(), SplitSpec.parse("0.5,0.25,0.25", 0), 128, 2), Progress.none(),
+                new PrintStream(PrintStream.nullOutputStream())).run(clips, data);
+    }
+
+    static SearchConfig config() {
+        SearchConfig c = SearchConfig.defaults("uniform", MnasReward.soft(1.0), 3).withEpochs(2).withControllerSteps(3);
+        return new SearchConfig(c.strategy(), c.epochs(), 0, c.controllerSteps(), 8, 1, 2, c.reward(),
+                c.train().with(2, 8, 3e-3, 3));
+    }
+
+    /** Uniform children; stateless, so save/load have nothing to keep. */
+    static final Function<SearchSpace, SearchStrategy> UNIFORM = space -> new SearchStrategy() {
+        public String name() { return "uniform"; }
+        public ArchChoice sampleForTraining(SplittableRandom rng) { return space.random(rng); }
+        public ArchChoice propose(SplittableRandom rng) { return space.random(rng); }
+        public void observe(ArchChoice child, double reward) {}
+        public double entropy() { return Double.NaN; }
+        public void save(Path dir) {}
+        public void load(Path dir) {}
+    };
+
+    @Test
+    void resumedSearchEqualsUninterruptedSearch() throws Exception {
+        SearchRun.Outcome straight, resumed;
+        try (NDManager m = NDManager.newBaseManager()) {
+            straight = new SearchRun(config(), MACS_LATENCY, Progress.none()).run(data, tmp.resolve("a"), false, UNIFORM, m, 0);
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            SearchRun.Outcome partial = new SearchRun(config(), MACS_LATENCY, Progress.none()).run(data, tmp.resolve("b"), false, UNIFORM, m, 1);
+            assertTrue(partial.finalists().isEmpty(), "stopped after one pass: no finalists yet");
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            resumed = new SearchRun(config(), MACS_LATENCY, Progress.none()).run(data, tmp.resolve("b"), true, UNIFORM, m, 0);
+        }
+        assertEquals(6, straight.children().size());
+        assertEquals(straight.children().size(), resumed.children().size());
+        for (int i = 0; i < straight.children().size(); i++) {
+            assertEquals(straight.children().get(i).key(), resumed.children().get(i).key());
+            assertEquals(straight.children().get(i).accuracy(), resumed.children().get(i).accuracy(), 1e-9, "child " + i);
+        }
+        assertEquals(straight.history().get(1).trainLoss(), resumed.history().get(1).trainLoss(), 1e-6);
+        assertEquals(straight.best().key(), resumed.best().key());
+
+        // Finalists are distinct, re-scored on the whole validation split and sorted by reward.
+        assertEquals(2, straight.finalists().size());
+        assertTrue(straight.finalists().get(0).reward() >= straight.finalists().get(1).reward());
+        for (SearchRun.Finalist f : straight.finalists()) {
+            assertEquals(MnasReward.soft(1.0).of(f.segmentAccuracy(), f.latencyMs()), f.reward(), 1e-12);
+        }
+        NetworkSpec best = NetworkSpec.read(tmp.resolve("a").resolve(SearchRun.BEST_SPEC));
+        assertEquals(straight.best().spec(), best);
+        var json = Json.MAPPER.readTree(tmp.resolve("a").resolve(SearchRun.SEARCH_JSON).toFile());
+        assertTrue(json.get("complete").asBoolean());
+        assertEquals(6, json.get("children").size());
+        assertTrue(Files.isRegularFile(tmp.resolve("a/checkpoint/state.json")));
+    }
+}
