@@ -3,30 +3,34 @@ package dev.genre.cli;
 import dev.genre.audio.synth.SyntheticDataset;
 import dev.genre.audio.synth.SyntheticGenres;
 import dev.genre.dataset.PrepOptions;
+import dev.genre.dataset.Manifest;
 import dev.genre.deploy.classify.Classifier;
-import dev.genre.deploy.latency.DeviceInfo;
-import dev.genre.deploy.latency.LatencyStats;
-import dev.genre.deploy.latency.LocalLatency;
-import dev.genre.deploy.pkg.Exporter;
+import dev.genre.deploy.latency.DeviceProfiler;
+import dev.genre.deploy.latency.LatencyTarget;
+import dev.genre.deploy.latency.ProfileModels;
+import dev.genre.deploy.pipeline.SearchPipeline;
+import dev.genre.search.latency.DeviceProfile;
+import dev.genre.search.latency.Precision;
+import dev.genre.search.nas.MnasReward;
+import dev.genre.search.nas.SearchConfig;
+import dev.genre.search.nas.SearchRun;
+import dev.genre.search.space.SearchSpace;
 import dev.genre.deploy.pkg.ModelPackage;
 import dev.genre.io.Json;
 import dev.genre.run.Progress;
 import dev.genre.search.spec.NetworkSpec;
-import dev.genre.search.train.TrainConfig;
-import dev.genre.search.train.Trainer;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
 /**
- * The main job on the embedded default data: synthesize clips, prepare the dataset, train the
- * baseline for a few epochs, export float + int8, measure latency, make it the current model and
- * classify a synthetic MP3 the project ships, ending with a summary table.
+ * The main job on the embedded default data: synthesize clips, prepare the dataset, profile this
+ * machine's int8 layer latencies, run a short ENAS search against a target the baseline misses,
+ * retrain the winner and the baseline, export and measure both, make the winner the current model
+ * and classify a synthetic MP3 the project ships, ending with a summary table.
  */
 final class DemoCommand implements Command {
     @Override
@@ -36,12 +40,12 @@ final class DemoCommand implements Command {
 
     @Override
     public String summary() {
-        return "run the pipeline on synthetic default data (synth, prep, train, export int8, measure, classify) under data/";
+        return "run the pipeline on synthetic default data (synth, prep, profile, search, retrain, export int8, classify) under data/";
     }
 
     @Override
     public String usage() {
-        return "[--data DIR] [--clips-per-genre N] [--seconds S] [--epochs N] [--seed K]";
+        return "[--data DIR] [--clips-per-genre N] [--seconds S] [--search-epochs N] [--epochs N] [--seed K]";
     }
 
     @Override
@@ -50,7 +54,8 @@ final class DemoCommand implements Command {
         o.addOption(Flags.value("data", "DIR", "data folder (default data)"));
         o.addOption(Flags.value("clips-per-genre", "N", "clips per genre (default 12)"));
         o.addOption(Flags.value("seconds", "S", "clip length (default 15)"));
-        o.addOption(Flags.value("epochs", "N", "training epochs (default 4)"));
+        o.addOption(Flags.value("search-epochs", "N", "ENAS shared-weight passes (default 6)"));
+        o.addOption(Flags.value("epochs", "N", "epochs to retrain the winner and the baseline (default 6)"));
         o.addOption(Flags.value("seed", "K", "seed (default 0)"));
         return o;
     }
@@ -69,20 +74,35 @@ final class DemoCommand implements Command {
                 d.segmentFrames(), d.threads()));
         if (rc != OK) return rc;
 
-        Path run = data.resolve("runs/demo-train"), pkg = data.resolve("models/demo");
+        // The device: this machine, one thread, int8 as shipped. The profile is kept and reused while the space is the same.
+        SearchConfig sc = SearchConfig.defaults("enas", MnasReward.soft(1), seed).withEpochs(Flags.intValue(cmd, "search-epochs", 6))
+                .withControllerSteps(12);
+        SearchSpace space = SearchRun.spaceFor(Manifest.read(dataset), sc);
+        Path profileFile = data.resolve("profiles/local-int8.json");
         long t0 = System.nanoTime();
-        TrainConfig cfg = TrainConfig.defaults().with(Flags.intValue(cmd, "epochs", 4), 32, TrainConfig.defaults().lr(), seed);
-        Trainer.Result tr = new Trainer(cfg, Progress.auto()).train(dataset, NetworkSpec.load("mobilenetv3-small"), run, false, 0);
-        double trainSeconds = (System.nanoTime() - t0) / 1e9;
-        Exporter.Report ex = Exporter.export(run, pkg, new Exporter.Options(true, null, 256, seed), Progress.auto());
-        LatencyStats fl = LocalLatency.measure(Files.readAllBytes(pkg.resolve(ModelPackage.FLOAT_MODEL)), 1, 20, 200);
-        LatencyStats ql = LocalLatency.measure(Files.readAllBytes(pkg.resolve(ModelPackage.INT8_MODEL)), 1, 20, 200);
-        Map<String, Object> latency = new LinkedHashMap<>();
-        latency.put("format", "genre-latency/1");
-        latency.put("device", DeviceInfo.local(1));
-        latency.put("float", fl);
-        latency.put("int8", ql);
-        Json.write(pkg.resolve(ModelPackage.LATENCY), latency);
+        DeviceProfile profile = Files.isRegularFile(profileFile) ? DeviceProfile.read(profileFile) : null;
+        boolean profiled = profile == null || !space.equals(profile.space());
+        if (profiled) {
+            profile = DeviceProfiler.build(space, new LatencyTarget.Local(1, 3, 20), 1, 3, 20,
+                    new DeviceProfiler.Options(Precision.INT8, 5, seed + 1), Progress.auto());
+            Json.write(profileFile, profile);
+        }
+        double profileSeconds = (System.nanoTime() - t0) / 1e9;
+        // A target the baseline misses: 80% of its own int8 latency here, so the search must find something faster.
+        double baselineMs = new LatencyTarget.Local(1, 10, 50).time(ProfileModels.network(
+                NetworkSpec.load("mobilenetv3-small").withInput(1, space.input()[1], space.input()[2]).withClasses(space.classes()), Precision.INT8, seed)).p50();
+        double targetMs = Math.round(0.8 * baselineMs * 100) / 100.0;
+        sc = new SearchConfig(sc.strategy(), sc.epochs(), 0, sc.controllerSteps(), sc.validBatch(), sc.calibrationBatches(), 3,
+                MnasReward.soft(targetMs), sc.train(), sc.enas(), sc.evolution());
+
+        Path run = data.resolve("runs/demo-search"), pkg = data.resolve("models/demo");
+        SearchPipeline.Options po = new SearchPipeline.Options(dataset.toAbsolutePath().toString(), profileFile.toAbsolutePath().toString(), sc,
+                Flags.intValue(cmd, "epochs", 6), true, "local", 1, 100);
+        SearchPipeline.Result r;
+        try (Progress p = Progress.auto()) {
+            r = SearchPipeline.run(po, run, false, p);
+        }
+        copyTree(Path.of(r.winner().packageDir()), pkg);
         Path current = data.resolve("models/current");
         Path link = data.resolve("models/current" + dev.genre.io.AtomicFiles.TMP_MARKER + "link");
         Files.deleteIfExists(link);
@@ -97,19 +117,45 @@ final class DemoCommand implements Command {
         try (Classifier c = new Classifier(ModelPackage.open(current), true)) {
             cr = c.classify(song);
         }
-        Exporter.QuantReport q = ex.quant();
+        SearchRun.Finalist bestChild = r.search().best();
+        SearchPipeline.ModelResult w = r.winner(), b = r.baseline();
         System.out.println();
         System.out.println("| step | result |");
         System.out.println("|---|---|");
-        System.out.printf("| train mobilenetv3-small (%d epochs, %.0f s) | test clip accuracy %.3f, segment %.3f |%n", cfg.epochs(), trainSeconds,
-                tr.test().clipAccuracy(), tr.test().segmentAccuracy());
-        System.out.printf("| export ONNX | max abs logit difference vs DJL %.1e |%n", ex.maxLogitDiff());
-        System.out.printf("| int8 (%s) | segment accuracy %.3f -> %.3f, top-1 agreement %.3f, size x%.2f |%n", q.method(),
-                q.floatSegmentAccuracy(), q.int8SegmentAccuracy(), q.top1Agreement(), q.sizeRatio());
-        System.out.printf("| latency, 1 thread, p50 of 200 | float %.2f ms, int8 %.2f ms |%n", fl.p50(), ql.p50());
+        System.out.printf("| device profile (%d layers, int8, 1 thread) | %s, %.0f s |%n", profile.layers().size(), profiled ? "built" : "reused",
+                profileSeconds);
+        System.out.printf("| ENAS search (%d passes, %d children, %.0f s) | target %.2f ms; best child valid accuracy %.3f at %.2f ms predicted |%n",
+                r.search().history().size(), r.search().children().size(), r.search().seconds(), targetMs, bestChild.segmentAccuracy(), bestChild.latencyMs());
+        System.out.printf("| searched model, retrained %d epochs | test clip %.3f, segment %.3f; int8 %.2f ms; %,d params; reward %.3f |%n",
+                po.retrainEpochs(), w.testClipAccuracy(), w.testSegmentAccuracy(), w.latencyMs(), w.params(), w.reward());
+        System.out.printf("| mobilenetv3-small, same recipe | test clip %.3f, segment %.3f; int8 %.2f ms; %,d params; reward %.3f |%n",
+                b.testClipAccuracy(), b.testSegmentAccuracy(), b.latencyMs(), b.params(), b.reward());
         System.out.printf("| classify %s | %s %.2f, %s %.2f |%n", song.getFileName(), cr.scores().get(0).genre(), cr.scores().get(0).probability(),
                 cr.scores().get(1).genre(), cr.scores().get(1).probability());
+        System.out.println("Search run: " + run + " (search.json, pareto.png, comparison.json)");
         System.out.println("Model package: " + pkg + " (data/models/current). Try: ./genre classify " + song);
         return OK;
+    }
+
+    /** Copies a package folder into place via a temporary sibling and a rename, so the copy is never seen half-written. */
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        Path stage = to.resolveSibling(to.getFileName() + dev.genre.io.AtomicFiles.TMP_MARKER + "copy");
+        deleteTree(stage);
+        Files.createDirectories(stage);
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) Files.copy(f, stage.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+        }
+        Path old = to.resolveSibling(to.getFileName() + dev.genre.io.AtomicFiles.TMP_MARKER + "old");
+        deleteTree(old);
+        if (Files.exists(to)) Files.move(to, old, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(stage, to, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(old);
+    }
+
+    private static void deleteTree(Path p) throws java.io.IOException {
+        if (!Files.exists(p)) return;
+        try (var s = Files.walk(p)) {
+            for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        }
     }
 }

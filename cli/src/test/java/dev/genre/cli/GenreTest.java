@@ -38,7 +38,7 @@ class GenreTest {
     void helpListsEveryCommandAndEachHasItsOwnHelp() {
         Result r = genre("--help");
         assertEquals(0, r.code());
-        for (String c : List.of("demo", "synth", "prep", "mel", "arch", "bench")) {
+        for (String c : List.of("demo", "synth", "prep", "mel", "arch", "bench", "search")) {
             assertTrue(r.out().contains("  " + c + " "), c);
             Result h = genre(c, "--help");
             assertEquals(0, h.code(), c);
@@ -57,6 +57,22 @@ class GenreTest {
         Result badNumber = genre("synth", "--output", tmp.toString(), "--genres", "many");
         assertEquals(2, badNumber.code());
         assertTrue(badNumber.err().contains("--genres must be a whole number"), badNumber.err());
+    }
+
+    @Test
+    void searchDescribesItsSpaceAndChecksItsFlags() {
+        Result d = genre("search", "--describe");
+        assertEquals(0, d.code(), d.err());
+        assertTrue(d.out().contains("864^7") && d.out().contains("mbconv6"), d.out());
+        Result missing = genre("search", "--data", tmp.toString());
+        assertEquals(2, missing.code());
+        assertTrue(missing.err().contains("--device is required"), missing.err());
+        Result strategy = genre("search", "--data", "d", "--device", "p", "--target-latency-ms", "1", "--output", "o", "--strategy", "darts");
+        assertEquals(2, strategy.code());
+        assertTrue(strategy.err().contains("enas"), strategy.err());
+        assertEquals(java.time.Duration.ofMinutes(90), SearchCommand.parseDuration("1h30m"));
+        assertEquals(java.time.Duration.ofSeconds(45), SearchCommand.parseDuration("45s"));
+        assertEquals(2, genre("search", "--data", "d", "--device", "p", "--target-latency-ms", "1", "--output", "o", "--time-budget", "soon").code());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.genre.search.nas;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.genre.search.strategy.EnasConfig;
+import dev.genre.search.strategy.EvolutionConfig;
 import dev.genre.search.train.TrainConfig;
 
 /**
@@ -13,33 +15,42 @@ import dev.genre.search.train.TrainConfig;
  * @param calibrationBatches training batches that recalibrate batch norm before a child is scored
  * @param topK              best children re-scored on the whole validation split and measured on the device
  * @param train             the shared-weight training recipe (augmentation, optimizer, schedule)
+ * @param enas              the controller's settings (used by the enas strategy)
+ * @param evolution         population and tournament sizes (used by the evolution strategy)
  */
 @JsonPropertyOrder({"strategy", "epochs", "timeBudgetSeconds", "controllerSteps", "validBatch", "calibrationBatches", "topK",
-        "reward", "train"})
+        "reward", "train", "enas", "evolution"})
 public record SearchConfig(String strategy, int epochs, long timeBudgetSeconds, int controllerSteps, int validBatch,
-                           int calibrationBatches, int topK, MnasReward reward, TrainConfig train) {
+                           int calibrationBatches, int topK, MnasReward reward, TrainConfig train, EnasConfig enas,
+                           EvolutionConfig evolution) {
     public SearchConfig {
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1");
         if (controllerSteps < 1) throw new IllegalArgumentException("controller steps must be at least 1");
         if (topK < 1) throw new IllegalArgumentException("top-k must be at least 1");
+        if (enas == null) enas = EnasConfig.defaults();
+        if (evolution == null) evolution = EvolutionConfig.defaults();
     }
 
     public static SearchConfig defaults(String strategy, MnasReward reward, long seed) {
         TrainConfig t = TrainConfig.defaults().with(30, 32, 3e-3, seed);
-        return new SearchConfig(strategy, t.epochs(), 0, 25, 64, 2, 5, reward, t);
+        return new SearchConfig(strategy, t.epochs(), 0, 25, 64, 2, 5, reward, t, EnasConfig.defaults(), EvolutionConfig.defaults());
     }
 
     public SearchConfig withEpochs(int n) {
         return new SearchConfig(strategy, n, timeBudgetSeconds, controllerSteps, validBatch, calibrationBatches, topK, reward,
-                train.with(n, train.batch(), train.lr(), train.seed()));
+                train.with(n, train.batch(), train.lr(), train.seed()), enas, evolution);
     }
 
     public SearchConfig withTimeBudget(long seconds) {
-        return new SearchConfig(strategy, epochs, seconds, controllerSteps, validBatch, calibrationBatches, topK, reward, train);
+        return new SearchConfig(strategy, epochs, seconds, controllerSteps, validBatch, calibrationBatches, topK, reward, train, enas, evolution);
     }
 
     public SearchConfig withControllerSteps(int n) {
-        return new SearchConfig(strategy, epochs, timeBudgetSeconds, n, validBatch, calibrationBatches, topK, reward, train);
+        return new SearchConfig(strategy, epochs, timeBudgetSeconds, n, validBatch, calibrationBatches, topK, reward, train, enas, evolution);
+    }
+
+    public SearchConfig withTopK(int k) {
+        return new SearchConfig(strategy, epochs, timeBudgetSeconds, controllerSteps, validBatch, calibrationBatches, k, reward, train, enas, evolution);
     }
 
     public long seed() {

@@ -83,6 +83,11 @@ public final class SearchRun {
         this.progress = progress;
     }
 
+    /** The space a search of this dataset explores: the default skeleton at the dataset's mel bands, segment length and genres. */
+    public static SearchSpace spaceFor(dev.genre.dataset.Manifest manifest, SearchConfig cfg) {
+        return SearchSpace.mobileNetV3Small(manifest.mel().nMels(), cfg.train().segmentFrames(), manifest.genres().size());
+    }
+
     /** Reads the setup of an existing run directory (for {@code --resume}). */
     public static Setup setupOf(Path out) throws IOException {
         Path f = out.resolve(CONFIG);
@@ -102,7 +107,7 @@ public final class SearchRun {
         if (train.size() < tc.batch()) throw new IOException(dataset + ": " + train.size() + " training segments, fewer than one batch of " + tc.batch());
         if (valid.size() == 0) throw new IOException(dataset + ": the validation split is empty; the search scores children on it");
         List<String> genres = train.manifest().genres();
-        SearchSpace space = SearchSpace.mobileNetV3Small(train.nMels(), tc.segmentFrames(), genres.size());
+        SearchSpace space = spaceFor(train.manifest(), cfg);
         Setup setup = new Setup(dataset.toAbsolutePath().normalize().toString(), space, cfg, Normalization.of(train), genres);
         Files.createDirectories(out);
         if (resume) {

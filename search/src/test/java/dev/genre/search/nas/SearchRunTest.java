@@ -48,7 +48,7 @@ class SearchRunTest {
     static SearchConfig config() {
         SearchConfig c = SearchConfig.defaults("uniform", MnasReward.soft(1.0), 3).withEpochs(2).withControllerSteps(3);
         return new SearchConfig(c.strategy(), c.epochs(), 0, c.controllerSteps(), 8, 1, 2, c.reward(),
-                c.train().with(2, 8, 3e-3, 3));
+                c.train().with(2, 8, 3e-3, 3), c.enas(), c.evolution());
     }
 
     /** Uniform children; stateless, so save/load have nothing to keep. */

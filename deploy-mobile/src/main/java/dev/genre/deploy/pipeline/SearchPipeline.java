@@ -1,0 +1,156 @@
+package dev.genre.deploy.pipeline;
+
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.genre.deploy.latency.LatencyStats;
+import dev.genre.deploy.latency.LatencyTarget;
+import dev.genre.deploy.latency.ProfileModels;
+import dev.genre.deploy.pkg.Exporter;
+import dev.genre.deploy.pkg.ModelPackage;
+import dev.genre.io.Hashes;
+import dev.genre.io.Json;
+import dev.genre.run.Progress;
+import dev.genre.run.RunRecord;
+import dev.genre.search.latency.DeviceProfile;
+import dev.genre.search.latency.LatencyPredictor;
+import dev.genre.search.nas.ParetoPlot;
+import dev.genre.search.nas.SearchConfig;
+import dev.genre.search.nas.SearchRun;
+import dev.genre.search.space.SearchSpace;
+import dev.genre.dataset.Manifest;
+import dev.genre.search.spec.Cost;
+import dev.genre.search.spec.NetworkSpec;
+import dev.genre.search.spec.SpecResolver;
+import dev.genre.search.strategy.SearchStrategies;
+import dev.genre.search.train.TrainConfig;
+import dev.genre.search.train.Trainer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code genre search} end to end: the weight-sharing search on the device profile's predicted
+ * latency; the finalists measured on the device itself (int8 as shipped); the best by reward on
+ * measured latency retrained from scratch; the MobileNetV3-Small baseline trained with the same
+ * recipe and epochs; both exported and measured; pareto.png and a comparison. Every stage keeps
+ * its outputs in the run directory, so {@code --resume} redoes only what was not finished.
+ */
+public final class SearchPipeline {
+    public static final String OPTIONS = "pipeline.json";
+    public static final String COMPARISON = "comparison.json";
+
+    /** Everything a run needs; saved as {@code pipeline.json} so {@code --resume RUN_DIR} needs nothing else. */
+    @JsonPropertyOrder({"dataset", "device", "search", "retrainEpochs", "baseline", "target", "threads", "runs"})
+    public record Options(String dataset, String device, SearchConfig search, int retrainEpochs, boolean baseline, String target,
+                          int threads, int runs) {
+        public static Options read(Path runDir) throws IOException {
+            Path f = runDir.resolve(OPTIONS);
+            if (!Files.isRegularFile(f)) throw new IOException(runDir + ": not a search run (no " + OPTIONS + ")");
+            return Json.read(f, Options.class);
+        }
+    }
+
+    /** A finalist measured on the device. */
+    @JsonPropertyOrder({"key", "validSegmentAccuracy", "validClipAccuracy", "predictedMs", "measuredMs", "reward", "params", "macs"})
+    public record MeasuredFinalist(String key, double validSegmentAccuracy, double validClipAccuracy, double predictedMs, double measuredMs,
+                                   double reward, long params, long macs, NetworkSpec spec) {}
+
+    /** One retrained model on the test split, with its measured int8 latency and reward. */
+    @JsonPropertyOrder({"name", "testClipAccuracy", "testSegmentAccuracy", "latencyMs", "reward", "params", "macs", "package"})
+    public record ModelResult(String name, double testClipAccuracy, double testSegmentAccuracy, double latencyMs, double reward, long params,
+                              long macs, String packageDir) {}
+
+    public record Result(SearchRun.Outcome search, List<MeasuredFinalist> finalists, ModelResult winner, ModelResult baseline) {}
+
+    private SearchPipeline() {}
+
+    public static Result run(Options o, Path out, boolean resume, Progress progress) throws IOException {
+        Instant started = Instant.now();
+        Files.createDirectories(out);
+        if (!resume) Json.write(out.resolve(OPTIONS), o);
+        Path dataset = Path.of(o.dataset());
+        DeviceProfile profile = DeviceProfile.read(Path.of(o.device()));
+        LatencyPredictor predictor = new LatencyPredictor(profile);
+        SearchConfig sc = o.search();
+        SearchSpace space = SearchRun.spaceFor(Manifest.read(dataset), sc);
+        if (!space.equals(profile.space())) {
+            throw new IOException(o.device() + ": profiled for another search space than " + dataset + " needs (" + space.classes() + " classes, "
+                    + space.input()[1] + " mel bands, " + space.input()[2] + " frames): rebuild it with genre profile-device --classes "
+                    + space.classes());
+        }
+
+        SearchRun.Outcome search;
+        try (NDManager m = NDManager.newBaseManager()) {
+            search = new SearchRun(sc, predictor::predictMs, progress).run(dataset, out, resume,
+                    space -> SearchStrategies.create(sc.strategy(), space, sc.enas(), sc.evolution(), m), m, 0);
+        }
+
+        // The profile predicts; the device decides among the finalists.
+        LatencyTarget target = LatencyTarget.parse(o.target(), o.threads(), 10, o.runs(), null);
+        List<MeasuredFinalist> measured = new ArrayList<>();
+        progress.start("measuring " + search.finalists().size() + " finalists on " + o.target(), search.finalists().size());
+        for (SearchRun.Finalist f : search.finalists()) {
+            double ms = target.time(ProfileModels.network(f.spec(), profile.precision(), sc.seed())).p50();
+            measured.add(new MeasuredFinalist(f.key(), f.segmentAccuracy(), f.clipAccuracy(), f.latencyMs(), ms,
+                    sc.reward().of(f.segmentAccuracy(), ms), f.params(), f.macs(), f.spec()));
+            progress.step(f.key());
+        }
+        progress.finish();
+        measured.sort(Comparator.comparingDouble(MeasuredFinalist::reward).reversed());
+        Json.write(out.resolve("finalists.json"), measured);
+        NetworkSpec best = measured.get(0).spec();
+        Json.write(out.resolve(SearchRun.BEST_SPEC), best);
+
+        TrainConfig recipe = TrainConfig.defaults().with(o.retrainEpochs(), sc.train().batch(), TrainConfig.defaults().lr(), sc.seed());
+        ModelResult winner = trainAndShip("searched", best, dataset, recipe, out.resolve("final-train"), out.resolve("package"), target, sc,
+                progress);
+        ModelResult baseline = o.baseline() ? trainAndShip("mobilenetv3-small", NetworkSpec.load("mobilenetv3-small"), dataset, recipe,
+                out.resolve("baseline-train"), out.resolve("baseline-package"), target, sc, progress) : null;
+
+        List<ParetoPlot.Marker> markers = new ArrayList<>();
+        markers.add(new ParetoPlot.Marker("final model (test, measured)", winner.latencyMs(), winner.testSegmentAccuracy()));
+        if (baseline != null) markers.add(new ParetoPlot.Marker("mobilenetv3-small (test, measured)", baseline.latencyMs(), baseline.testSegmentAccuracy()));
+        ParetoPlot.write(out.resolve("pareto.png"), search.children(), sc.reward().targetMs(), markers);
+
+        Map<String, Object> comparison = new LinkedHashMap<>();
+        comparison.put("format", "genre-search-comparison/1");
+        comparison.put("reward", sc.reward());
+        comparison.put("searchSeconds", search.seconds());
+        comparison.put("winner", winner);
+        comparison.put("baseline", baseline);
+        comparison.put("finalists", measured);
+        Json.write(out.resolve(COMPARISON), comparison);
+
+        Map<String, String> inputs = new LinkedHashMap<>();
+        inputs.put("manifest.json", Hashes.sha256(dataset.resolve("manifest.json")));
+        inputs.put("device-profile", Hashes.sha256(Path.of(o.device())));
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("winner", winner);
+        summary.put("baseline", baseline);
+        RunRecord.of("search", Json.MAPPER.convertValue(o, LinkedHashMap.class), sc.seed(), inputs, started, summary).writeTo(out);
+        return new Result(search, measured, winner, baseline);
+    }
+
+    /** Trains from scratch (or finishes an interrupted training), exports int8, measures it on the target. */
+    private static ModelResult trainAndShip(String name, NetworkSpec spec, Path dataset, TrainConfig recipe, Path trainDir, Path pkg,
+                                            LatencyTarget target, SearchConfig sc, Progress progress) throws IOException {
+        Trainer.Result r = new Trainer(recipe, progress).train(dataset, spec, trainDir, Files.isRegularFile(trainDir.resolve(Trainer.TRAIN_JSON)), 0);
+        Exporter.export(trainDir, pkg, new Exporter.Options(true, null, 256, sc.seed()), progress);
+        LatencyStats lat = target.time(Files.readAllBytes(pkg.resolve(ModelPackage.INT8_MODEL)));
+        Map<String, Object> latency = new LinkedHashMap<>();
+        latency.put("format", "genre-latency/1");
+        latency.put("device", target.describe());
+        latency.put("int8", lat);
+        Json.write(pkg.resolve(ModelPackage.LATENCY), latency);
+        NetworkSpec trained = NetworkSpec.read(trainDir.resolve("spec.json"));
+        Cost cost = Cost.total(SpecResolver.resolve(trained));
+        return new ModelResult(name, r.test().clipAccuracy(), r.test().segmentAccuracy(), lat.p50(), sc.reward().of(r.test().segmentAccuracy(), lat.p50()),
+                cost.params(), cost.macs(), pkg.toString());
+    }
+}
