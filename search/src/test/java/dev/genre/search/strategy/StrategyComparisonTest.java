@@ -1,0 +1,37 @@
+package dev.genre.search.strategy;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real libtorch: on a synthetic reward, ENAS and evolution learn and random search does not. With
+ * the defaults, 300 steps took the mean reward of ENAS's proposals from 0.38-0.40 (first 50) to
+ * 0.61-0.70 (last 50) for seeds 1, 2 and 3; random search stayed at 0.39, evolution reached
+ * 0.77-0.84. One seed runs here (6-10 s on two shared cores).
+ */
+class StrategyComparisonTest {
+    static final int STEPS = 300, K = 50;
+
+    @Test
+    void enasAndEvolutionBeatRandomSearch() {
+        for (long seed : new long[] {1}) {
+            SyntheticSearch task = new SyntheticSearch(seed);
+            List<SyntheticSearch.Step> enas;
+            try (NDManager m = NDManager.newBaseManager(); SearchStrategy s = new EnasStrategy(SyntheticSearch.SPACE, EnasConfig.defaults().withSeed(seed), m)) {
+                enas = task.run(s, 0, STEPS, seed);
+            }
+            List<SyntheticSearch.Step> random = task.run(new RandomStrategy(SyntheticSearch.SPACE), 0, STEPS, seed);
+            List<SyntheticSearch.Step> evolution = task.run(new EvolutionStrategy(SyntheticSearch.SPACE, EvolutionConfig.defaults()), 0, STEPS, seed);
+            double enasFirst = SyntheticSearch.meanReward(enas, 0, K), enasLast = SyntheticSearch.meanReward(enas, STEPS - K, STEPS);
+            double randomLast = SyntheticSearch.meanReward(random, STEPS - K, STEPS), evolutionLast = SyntheticSearch.meanReward(evolution, STEPS - K, STEPS);
+            String report = String.format("seed %d: enas %.3f -> %.3f, random %.3f, evolution %.3f", seed, enasFirst, enasLast, randomLast, evolutionLast);
+            System.out.println(report);
+            assertTrue(enasLast > enasFirst + 0.1, "ENAS learns: " + report);
+            assertTrue(enasLast > randomLast + 0.1, "ENAS beats random: " + report);
+            assertTrue(evolutionLast > randomLast + 0.1, "evolution beats random: " + report);
+        }
+    }
+}
