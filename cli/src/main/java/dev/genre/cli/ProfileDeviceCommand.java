@@ -44,8 +44,8 @@ final class ProfileDeviceCommand implements Command {
         o.addOption(Flags.value("classes", "N", "classes of the default space (default 10)"));
         o.addOption(Flags.value("precision", "P", "int8 (QDQ, what ships; default) or float"));
         o.addOption(Flags.value("threads", "N", "intra-op threads (default 1)"));
-        o.addOption(Flags.value("runs", "N", "timed runs per model (default 40 per layer, 200 per network with --validate)"));
-        o.addOption(Flags.value("warmup", "N", "untimed runs first (default 5 per layer, 20 per network with --validate)"));
+        o.addOption(Flags.value("runs", "N", "timed runs per layer (default 40; calibration networks get 200); with --validate per network (default 200)"));
+        o.addOption(Flags.value("warmup", "N", "untimed runs first (default 5 per layer, 20 per network)"));
         o.addOption(Flags.value("calibration-specs", "N", "whole networks the fixed overhead is fitted on (default 5)"));
         o.addOption(Flags.value("seed", "K", "random weights, calibration networks; with --validate the sampled networks (default 1)"));
         o.addOption(Flags.value("validate", "FILE", "measure random whole networks of the profile's space and compare with its predictions"));
@@ -71,9 +71,9 @@ final class ProfileDeviceCommand implements Command {
         SearchSpace space = cmd.hasOption("space") ? Json.read(Path.of(cmd.getOptionValue("space")), SearchSpace.class)
                 : SearchSpace.mobileNetV3Small(128, 128, Flags.intValue(cmd, "classes", 10));
         int threads = Flags.intValue(cmd, "threads", 1), runs = Flags.intValue(cmd, "runs", 40), warmup = Flags.intValue(cmd, "warmup", 5);
-        DeviceProfiler.Options o = new DeviceProfiler.Options(Precision.of(cmd.getOptionValue("precision", "int8")),
+        DeviceProfiler.Options o = new DeviceProfiler.Options(Precision.of(cmd.getOptionValue("precision", "int8")), threads, warmup, runs,
                 Flags.intValue(cmd, "calibration-specs", 5), Flags.longValue(cmd, "seed", 1));
-        DeviceProfile p = DeviceProfiler.build(space, target(cmd, threads, warmup, runs), threads, warmup, runs, o, Progress.auto());
+        DeviceProfile p = DeviceProfiler.build(space, target(cmd, threads, warmup, runs), o, Progress.auto());
         Json.write(out, p);
         long seconds = java.time.Duration.between(started, Instant.now()).toSeconds();
         System.out.printf("%d layers, %s, overhead %.3f ms (fitted on %d networks), %d s -> %s%n", p.layers().size(), p.precision().id(),
@@ -96,15 +96,16 @@ final class ProfileDeviceCommand implements Command {
         Instant started = Instant.now();
         Path file = Path.of(cmd.getOptionValue("validate"));
         DeviceProfile p = DeviceProfile.read(file);
-        int specs = Flags.intValue(cmd, "specs", 20), runs = Flags.intValue(cmd, "runs", 200), warmup = Flags.intValue(cmd, "warmup", 20);
+        int specs = Flags.intValue(cmd, "specs", 20), runs = Flags.intValue(cmd, "runs", DeviceProfiler.NETWORK_RUNS),
+                warmup = Flags.intValue(cmd, "warmup", DeviceProfiler.NETWORK_WARMUP);
         long seed = Flags.longValue(cmd, "seed", 1);
         LatencyValidation.Report r = LatencyValidation.run(p, target(cmd, p.threads(), warmup, runs), specs, seed, Progress.auto());
         String name = file.getFileName().toString().replaceFirst("\\.json$", "");
         Path out = cmd.hasOption("output") ? Path.of(cmd.getOptionValue("output")) : file.toAbsolutePath().resolveSibling(name + "-validation.json");
         Json.write(out, r);
-        System.out.printf("%-56s %12s %12s %8s%n", "spec", "predicted ms", "measured ms", "error %");
+        System.out.printf("%-62s %12s %12s %8s%n", "spec", "predicted ms", "measured ms", "error %");
         for (LatencyValidation.Row row : r.rows()) {
-            System.out.printf("%-56s %12.3f %12.3f %+8.1f%n", row.key(), row.predictedMs(), row.measuredMs(), row.errorPct());
+            System.out.printf("%-62s %12.3f %12.3f %+8.1f%n", row.key(), row.predictedMs(), row.measuredMs(), row.errorPct());
         }
         System.out.printf("%d networks, %s: Spearman rho %.3f, MAPE %.1f%% (overhead %.3f ms) -> %s%n", r.rows().size(), r.precision(), r.spearman(),
                 r.mapePct(), r.overheadMs(), out);

@@ -30,19 +30,22 @@ import java.util.SplittableRandom;
 public final class DeviceProfiler {
     /** Calibration networks are drawn from seed ^ this, validation from its own seed. */
     static final long CALIBRATION_STREAM = 0x5eed_ca11_b7a7_e000L;
+    /** Whole networks, in calibration and validation alike, are timed this way. */
+    public static final int NETWORK_WARMUP = 20, NETWORK_RUNS = 200;
 
-    public record Options(Precision precision, int calibrationSpecs, long seed) {}
+    /** @param threads, warmup, runs what {@code target} was set up with, recorded in the profile */
+    public record Options(Precision precision, int threads, int warmup, int runs, int calibrationSpecs, long seed) {}
 
     private DeviceProfiler() {}
 
-    public static DeviceProfile build(SearchSpace space, LatencyTarget target, int threads, int warmup, int runs, Options o, Progress progress)
-            throws IOException {
+    public static DeviceProfile build(SearchSpace space, LatencyTarget target, Options o, Progress progress) throws IOException {
         Map<String, Layer> layers = SpaceLayers.distinct(space);
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (Layer l : layers.values()) {
             for (long[] dims : List.of(SpecOnnxWriter.inputDims(l), SpecOnnxWriter.outputDims(l))) shapes.putIfAbsent(Arrays.toString(dims), dims);
         }
         progress.start("profile " + o.precision().id(), shapes.size() + layers.size() + o.calibrationSpecs());
+        target.warmUp(ProfileModels.boundary(shapes.values().iterator().next(), o.precision()));
         Map<String, Double> boundary = new LinkedHashMap<>();
         for (var e : shapes.entrySet()) {
             boundary.put(e.getKey(), target.time(ProfileModels.boundary(e.getValue(), o.precision())).p50());
@@ -57,20 +60,21 @@ public final class DeviceProfiler {
             table.put(e.getKey(), new LayerLatency(s.p50() - b, s.p50(), b, s.runs()));
             progress.step(e.getKey());
         }
-        DeviceProfile partial = new DeviceProfile(DeviceProfile.FORMAT, Instant.now().toString(), target.describe(), o.precision(), threads, warmup,
-                runs, 0, List.of(), space, table);
+        DeviceProfile partial = new DeviceProfile(DeviceProfile.FORMAT, Instant.now().toString(), target.describe(), o.precision(), o.threads(),
+                o.warmup(), o.runs(), 0, List.of(), space, table);
         LatencyPredictor sum = new LatencyPredictor(partial);
         List<DeviceProfile.CalibrationSpec> cal = new ArrayList<>();
         SplittableRandom rng = new SplittableRandom(o.seed() ^ CALIBRATION_STREAM);
+        LatencyTarget networks = target.withRuns(NETWORK_WARMUP, NETWORK_RUNS);
         for (int i = 0; i < o.calibrationSpecs(); i++) {
             NetworkSpec spec = space.decode(space.random(rng));
-            double measured = target.time(ProfileModels.network(spec, o.precision(), o.seed() + i)).p50();
+            double measured = networks.time(ProfileModels.network(spec, o.precision(), o.seed() + i)).p50();
             cal.add(new DeviceProfile.CalibrationSpec(spec.name(), sum.layerSumMs(spec), measured));
             progress.step(spec.name());
         }
         progress.finish();
-        return new DeviceProfile(DeviceProfile.FORMAT, partial.created(), partial.device(), o.precision(), threads, warmup, runs, overhead(cal), cal,
-                space, table);
+        return new DeviceProfile(DeviceProfile.FORMAT, partial.created(), partial.device(), o.precision(), o.threads(), o.warmup(), o.runs(),
+                overhead(cal), cal, space, table);
     }
 
     /** Median of measured - layer sum: robust to one calibration run that the shared machine slowed down. */

@@ -13,6 +13,17 @@ public interface LatencyTarget {
 
     Map<String, Object> describe() throws IOException;
 
+    /** The same target timing {@code runs} runs after {@code warmup}: whole networks get more than single layers. */
+    LatencyTarget withRuns(int warmup, int runs);
+
+    /**
+     * Times {@code model} a few times and discards the results: the first models a process times
+     * run slower (JIT, caches), which would bias whatever is measured first against the rest.
+     */
+    default void warmUp(byte[] model) throws IOException {
+        for (int i = 0; i < 10; i++) time(model);
+    }
+
     /** {@code local} or {@code adb[:SERIAL]}; adb needs the phone build of onnxruntime_perf_test and ignores warm-up (perf_test does its own). */
     static LatencyTarget parse(String target, int threads, int warmup, int runs, Path phoneBenchmark) throws IOException {
         if (target.equals("local")) return new Local(threads, warmup, runs);
@@ -32,6 +43,11 @@ public interface LatencyTarget {
         }
 
         @Override
+        public LatencyTarget withRuns(int warmup, int runs) {
+            return new Local(threads, warmup, runs);
+        }
+
+        @Override
         @SuppressWarnings("unchecked")
         public Map<String, Object> describe() {
             return Json.MAPPER.convertValue(DeviceInfo.local(threads), LinkedHashMap.class);
@@ -45,6 +61,11 @@ public interface LatencyTarget {
             Path f = dir.resolve("profile-model.onnx");
             Files.write(f, model);
             return adb.time(f, threads, runs);
+        }
+
+        @Override
+        public LatencyTarget withRuns(int warmup, int runs) {
+            return new Adb(adb, threads, runs, dir);
         }
 
         @Override

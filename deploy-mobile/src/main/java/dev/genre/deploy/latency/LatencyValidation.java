@@ -40,6 +40,7 @@ public final class LatencyValidation {
         SplittableRandom rng = new SplittableRandom(seed);
         List<Row> rows = new ArrayList<>();
         Set<String> seen = new HashSet<>();
+        target.warmUp(ProfileModels.network(space.decode(space.random(new SplittableRandom(seed))), profile.precision(), seed));
         progress.start("validate", specs);
         while (rows.size() < specs) {
             NetworkSpec spec = space.decode(space.random(rng));

@@ -48,7 +48,7 @@ class DeviceProfilerTest {
 
     @Test
     void profileCoversEveryLayerOfEveryChild(@TempDir Path dir) throws Exception {
-        DeviceProfile p = DeviceProfiler.build(TINY, new LatencyTarget.Local(1, 0, 2), 1, 0, 2, new DeviceProfiler.Options(Precision.INT8, 3, 1),
+        DeviceProfile p = DeviceProfiler.build(TINY, new LatencyTarget.Local(1, 0, 2), new DeviceProfiler.Options(Precision.INT8, 1, 0, 2, 3, 1),
                 Progress.none());
         assertEquals(childKeys(), p.layers().keySet());
         assertEquals(3, p.calibration().size());
