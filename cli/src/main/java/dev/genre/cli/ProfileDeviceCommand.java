@@ -46,6 +46,7 @@ final class ProfileDeviceCommand implements Command {
         o.addOption(Flags.value("threads", "N", "intra-op threads (default 1)"));
         o.addOption(Flags.value("runs", "N", "timed runs per layer (default 40; calibration networks get 200); with --validate per network (default 200)"));
         o.addOption(Flags.value("warmup", "N", "untimed runs first (default 5 per layer, 20 per network)"));
+        o.addOption(Flags.value("statistic", "S", "time of each model over its runs: p50 (default) or min (steadier on a shared machine)"));
         o.addOption(Flags.value("calibration-specs", "N", "whole networks the fixed overhead is fitted on (default 5)"));
         o.addOption(Flags.value("seed", "K", "random weights, calibration networks; with --validate the sampled networks (default 1)"));
         o.addOption(Flags.value("validate", "FILE", "measure random whole networks of the profile's space and compare with its predictions"));
@@ -72,7 +73,7 @@ final class ProfileDeviceCommand implements Command {
                 : SearchSpace.mobileNetV3Small(128, 128, Flags.intValue(cmd, "classes", 10));
         int threads = Flags.intValue(cmd, "threads", 1), runs = Flags.intValue(cmd, "runs", 40), warmup = Flags.intValue(cmd, "warmup", 5);
         DeviceProfiler.Options o = new DeviceProfiler.Options(Precision.of(cmd.getOptionValue("precision", "int8")), threads, warmup, runs,
-                Flags.intValue(cmd, "calibration-specs", 5), Flags.longValue(cmd, "seed", 1));
+                cmd.getOptionValue("statistic", "p50"), Flags.intValue(cmd, "calibration-specs", 5), Flags.longValue(cmd, "seed", 1));
         DeviceProfile p = DeviceProfiler.build(space, target(cmd, threads, warmup, runs), o, Progress.auto());
         Json.write(out, p);
         long seconds = java.time.Duration.between(started, Instant.now()).toSeconds();
@@ -85,6 +86,7 @@ final class ProfileDeviceCommand implements Command {
         params.put("threads", threads);
         params.put("runs", runs);
         params.put("warmup", warmup);
+        params.put("statistic", o.statistic());
         params.put("calibrationSpecs", o.calibrationSpecs());
         Map<String, String> inputs = cmd.hasOption("space") ? Map.of("space", Hashes.sha256(Path.of(cmd.getOptionValue("space")))) : Map.of();
         writeRecord(out, RunRecord.of("profile-device", params, o.seed(), inputs, started,

@@ -34,7 +34,13 @@ public final class DeviceProfiler {
     public static final int NETWORK_WARMUP = 20, NETWORK_RUNS = 200;
 
     /** @param threads, warmup, runs what {@code target} was set up with, recorded in the profile */
-    public record Options(Precision precision, int threads, int warmup, int runs, int calibrationSpecs, long seed) {}
+    public record Options(Precision precision, int threads, int warmup, int runs, String statistic, int calibrationSpecs, long seed) {
+        public Options {
+            if (!LatencyStats.STATISTICS.contains(statistic)) {
+                throw new IllegalArgumentException("statistic must be one of " + LatencyStats.STATISTICS + ", not '" + statistic + "'");
+            }
+        }
+    }
 
     private DeviceProfiler() {}
 
@@ -48,7 +54,7 @@ public final class DeviceProfiler {
         target.warmUp(ProfileModels.boundary(shapes.values().iterator().next(), o.precision()));
         Map<String, Double> boundary = new LinkedHashMap<>();
         for (var e : shapes.entrySet()) {
-            boundary.put(e.getKey(), target.time(ProfileModels.boundary(e.getValue(), o.precision())).p50());
+            boundary.put(e.getKey(), target.time(ProfileModels.boundary(e.getValue(), o.precision())).value(o.statistic()));
             progress.step("boundary " + e.getKey());
         }
         Map<String, LayerLatency> table = new LinkedHashMap<>();
@@ -57,24 +63,25 @@ public final class DeviceProfiler {
             Layer l = e.getValue();
             LatencyStats s = target.time(ProfileModels.layer(l, o.precision(), seed++));
             double b = (boundary.get(Arrays.toString(SpecOnnxWriter.inputDims(l))) + boundary.get(Arrays.toString(SpecOnnxWriter.outputDims(l)))) / 2;
-            table.put(e.getKey(), new LayerLatency(s.p50() - b, s.p50(), b, s.runs()));
+            double t = s.value(o.statistic());
+            table.put(e.getKey(), new LayerLatency(t - b, t, b, s.runs()));
             progress.step(e.getKey());
         }
         DeviceProfile partial = new DeviceProfile(DeviceProfile.FORMAT, Instant.now().toString(), target.describe(), o.precision(), o.threads(),
-                o.warmup(), o.runs(), 0, List.of(), space, table);
+                o.warmup(), o.runs(), o.statistic(), 0, List.of(), space, table);
         LatencyPredictor sum = new LatencyPredictor(partial);
         List<DeviceProfile.CalibrationSpec> cal = new ArrayList<>();
         SplittableRandom rng = new SplittableRandom(o.seed() ^ CALIBRATION_STREAM);
         LatencyTarget networks = target.withRuns(NETWORK_WARMUP, NETWORK_RUNS);
         for (int i = 0; i < o.calibrationSpecs(); i++) {
             NetworkSpec spec = space.decode(space.random(rng));
-            double measured = networks.time(ProfileModels.network(spec, o.precision(), o.seed() + i)).p50();
+            double measured = networks.time(ProfileModels.network(spec, o.precision(), o.seed() + i)).value(o.statistic());
             cal.add(new DeviceProfile.CalibrationSpec(spec.name(), sum.layerSumMs(spec), measured));
             progress.step(spec.name());
         }
         progress.finish();
         return new DeviceProfile(DeviceProfile.FORMAT, partial.created(), partial.device(), o.precision(), o.threads(), o.warmup(), o.runs(),
-                overhead(cal), cal, space, table);
+                o.statistic(), overhead(cal), cal, space, table);
     }
 
     /** Median of measured - layer sum: robust to one calibration run that the shared machine slowed down. */

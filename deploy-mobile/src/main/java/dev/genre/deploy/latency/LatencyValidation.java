@@ -46,7 +46,7 @@ public final class LatencyValidation {
             NetworkSpec spec = space.decode(space.random(rng));
             if (calibration.contains(spec.name()) || !seen.add(spec.name())) continue;
             double predicted = predictor.predictMs(spec);
-            double measured = target.time(ProfileModels.network(spec, profile.precision(), seed + rows.size())).p50();
+            double measured = target.time(ProfileModels.network(spec, profile.precision(), seed + rows.size())).value(profile.statistic());
             rows.add(new Row(spec.name(), predicted, measured, 100 * (predicted - measured) / measured));
             progress.step(spec.name());
         }

@@ -48,7 +48,7 @@ class DeviceProfilerTest {
 
     @Test
     void profileCoversEveryLayerOfEveryChild(@TempDir Path dir) throws Exception {
-        DeviceProfile p = DeviceProfiler.build(TINY, new LatencyTarget.Local(1, 0, 2), new DeviceProfiler.Options(Precision.INT8, 1, 0, 2, 3, 1),
+        DeviceProfile p = DeviceProfiler.build(TINY, new LatencyTarget.Local(1, 0, 2), new DeviceProfiler.Options(Precision.INT8, 1, 0, 2, "p50", 3, 1),
                 Progress.none());
         assertEquals(childKeys(), p.layers().keySet());
         assertEquals(3, p.calibration().size());
@@ -72,7 +72,7 @@ class DeviceProfilerTest {
 
     @Test
     void spaceOutsideTheProfileIsAClearError() {
-        DeviceProfile p = new DeviceProfile(DeviceProfile.FORMAT, "t", java.util.Map.of(), Precision.INT8, 1, 0, 1, 0, List.of(), TINY,
+        DeviceProfile p = new DeviceProfile(DeviceProfile.FORMAT, "t", java.util.Map.of(), Precision.INT8, 1, 0, 1, "p50", 0, List.of(), TINY,
                 java.util.Map.of());
         var e = assertThrows(IllegalArgumentException.class, () -> new LatencyPredictor(p).predictMs(TINY.decode(ArchChoice.ofTokens(new int[14]))));
         assertTrue(e.getMessage().startsWith("device profile has no layer 'stem k3 s2 1>8"), e.getMessage());

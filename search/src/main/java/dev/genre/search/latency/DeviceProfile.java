@@ -14,12 +14,13 @@ import java.util.Map;
  * plus a fixed per-network overhead. Written by {@code genre profile-device}; read as data here.
  *
  * @param device      what it was measured on (target, CPU or phone model, ONNX Runtime version)
+ * @param statistic   what each time is, over {@code runs}: {@code p50} (default) or {@code min}, steadier on a shared machine
  * @param overheadMs  added once per network: fitted on {@code calibration} specs, never on validation specs
  * @param calibration the whole networks the overhead was fitted on
  */
-@JsonPropertyOrder({"format", "created", "device", "precision", "threads", "warmup", "runs", "overheadMs", "calibration", "space", "layers"})
+@JsonPropertyOrder({"format", "created", "device", "precision", "threads", "warmup", "runs", "statistic", "overheadMs", "calibration", "space", "layers"})
 public record DeviceProfile(String format, String created, Map<String, Object> device, Precision precision, int threads, int warmup, int runs,
-                            double overheadMs, List<CalibrationSpec> calibration, SearchSpace space, Map<String, LayerLatency> layers) {
+                            String statistic, double overheadMs, List<CalibrationSpec> calibration, SearchSpace space, Map<String, LayerLatency> layers) {
     public static final String FORMAT = "genre-device-profile/1";
 
     public DeviceProfile {
