@@ -20,7 +20,7 @@ import org.apache.commons.cli.ParseException;
 public final class Genre {
     private static final List<Command> COMMANDS = List.of(
             new DemoCommand(), new SynthCommand(), new PrepCommand(), new MelCommand(), new ArchCommand(), new TrainCommand(), new ExportCommand(),
-            new ClassifyCommand(), new MeasureCommand(), new BenchCommand());
+            new ClassifyCommand(), new MeasureCommand(), new ProfileDeviceCommand(), new BenchCommand());
 
     private Genre() {}
 
@@ -69,7 +69,7 @@ public final class Genre {
         System.out.println("Finds, trains and ships a tiny music-genre classifier.");
         System.out.println();
         System.out.println("commands:");
-        commands.values().forEach(c -> System.out.printf("  %-8s %s%n", c.name(), c.summary()));
+        commands.values().forEach(c -> System.out.printf("  %-14s %s%n", c.name(), c.summary()));
         System.out.println();
         System.out.println("exit codes: 0 done, 1 failed, 2 bad usage, 3 done but some files were rejected");
     }

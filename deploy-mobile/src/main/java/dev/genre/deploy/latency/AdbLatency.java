@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  */
 public final class AdbLatency {
     static final String REMOTE_DIR = "/data/local/tmp";
+    static final String REMOTE_BINARY = REMOTE_DIR + "/onnxruntime_perf_test";
     private final String serial;
 
     public AdbLatency(String serial) {
@@ -36,12 +37,30 @@ public final class AdbLatency {
     }
 
     public LatencyStats measure(Path model, Path benchmark, int threads, int runs) throws IOException {
+        install(benchmark);
+        return time(model, threads, runs);
+    }
+
+    /** Checks the device and pushes the benchmark once; then {@link #time} may run any number of models. */
+    public void install(Path benchmark) throws IOException {
         checkDevice();
-        String remoteBinary = REMOTE_DIR + "/onnxruntime_perf_test", remoteModel = REMOTE_DIR + "/genre-" + model.getFileName();
-        exec(adb("push", benchmark.toString(), remoteBinary));
-        exec(adb("shell", "chmod", "755", remoteBinary));
-        exec(adb("push", model.toString(), remoteModel));
-        return parse(exec(benchmarkCommand(remoteBinary, remoteModel, threads, runs)));
+        for (List<String> c : installCommands(benchmark)) exec(c);
+    }
+
+    public LatencyStats time(Path model, int threads, int runs) throws IOException {
+        List<List<String>> cmds = timeCommands(model, threads, runs);
+        exec(cmds.get(0));
+        return parse(exec(cmds.get(1)));
+    }
+
+    List<List<String>> installCommands(Path benchmark) {
+        return List.of(adb("push", benchmark.toString(), REMOTE_BINARY), adb("shell", "chmod", "755", REMOTE_BINARY));
+    }
+
+    /** Push the model (same file name, same remote file: a profile overwrites one file), then time it. */
+    List<List<String>> timeCommands(Path model, int threads, int runs) {
+        String remoteModel = REMOTE_DIR + "/genre-" + model.getFileName();
+        return List.of(adb("push", model.toString(), remoteModel), benchmarkCommand(REMOTE_BINARY, remoteModel, threads, runs));
     }
 
     public Map<String, String> describe() throws IOException {

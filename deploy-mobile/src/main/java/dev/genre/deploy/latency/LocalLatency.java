@@ -16,6 +16,8 @@ import java.util.SplittableRandom;
  * calls it), the input shape read from the model. Medians, not means: the machine is shared.
  */
 public final class LocalLatency {
+    public static final float DB_LOW = -80;
+
     private LocalLatency() {}
 
     public static LatencyStats measure(byte[] model, int threads, int warmup, int runs) throws IOException {
@@ -30,9 +32,7 @@ public final class LocalLatency {
                 long[] shape = inputShape(s);
                 int n = 1;
                 for (long d : shape) n *= (int) d;
-                float[] x = new float[n];
-                SplittableRandom r = new SplittableRandom(1);
-                for (int i = 0; i < n; i++) x[i] = (float) (-80 + 80 * r.nextDouble()); // a dB-range input
+                float[] x = dbInput(n, 1);
                 try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape)) {
                     Map<String, OnnxTensor> feed = Map.of(SpecOnnxWriter.INPUT, in);
                     for (int i = 0; i < warmup; i++) s.run(feed).close();
@@ -48,6 +48,14 @@ public final class LocalLatency {
         } catch (OrtException e) {
             throw new IOException("latency measurement failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Uniform values in [-80, 0]: the range of a log-mel in dB, what every timed model is fed. */
+    public static float[] dbInput(int n, long seed) {
+        float[] x = new float[n];
+        SplittableRandom r = new SplittableRandom(seed);
+        for (int i = 0; i < n; i++) x[i] = (float) (DB_LOW + -DB_LOW * r.nextDouble());
+        return x;
     }
 
     /** The model's input shape with the batch dimension set to 1. */

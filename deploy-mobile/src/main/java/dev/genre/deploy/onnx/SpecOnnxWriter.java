@@ -20,6 +20,8 @@ public final class SpecOnnxWriter {
     public static final String INPUT = "logmel";
     public static final String LOGITS = "logits";
     public static final String PROBABILITIES = "probabilities";
+    /** The output of a one-layer model. */
+    public static final String LAYER_OUTPUT = "layer_output";
 
     private final OnnxGraph g;
     private final FoldedWeights w;
@@ -44,6 +46,36 @@ public final class SpecOnnxWriter {
         return g.build(metadata);
     }
 
+    /**
+     * One resolved row as a model of its own, what the device profile times: its input tensor is fed
+     * as {@link #INPUT} (so the latency and calibration runners feed it like a network) and an
+     * Identity ends the graph, so the row's own output is an inner tensor that the quantizer treats
+     * exactly as inside a network.
+     */
+    public static ModelProto writeLayer(Layer row, FoldedWeights weights, Map<String, String> metadata) {
+        SpecOnnxWriter wr = new SpecOnnxWriter("layer", weights);
+        String y = wr.row(row, wr.g.input(INPUT, inputDims(row)));
+        wr.g.node("Identity", LAYER_OUTPUT, List.of(y));
+        wr.g.output(LAYER_OUTPUT, outputDims(row));
+        return wr.g.build(metadata);
+    }
+
+    /** A row's input tensor without the batch dimension: [c, h, w], or [c] after the head's pool. */
+    public static long[] inputDims(Layer row) {
+        return switch (row.kind()) {
+            case HIDDEN, CLASSIFIER -> new long[] {row.in()};
+            default -> new long[] {row.in(), row.inH(), row.inW()};
+        };
+    }
+
+    public static long[] outputDims(Layer row) {
+        return switch (row.kind()) {
+            case POOL, HIDDEN, CLASSIFIER -> new long[] {row.out()};
+            default -> new long[] {row.out(), row.outH(), row.outW()};
+        };
+    }
+
+    /** The nodes of one row: the one definition of every layer type, for whole networks and single layers. */
     private String row(Layer row, String x) {
         String name = FoldedWeights.rowName(row);
         return switch (row.kind()) {

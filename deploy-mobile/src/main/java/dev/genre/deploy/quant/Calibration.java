@@ -57,6 +57,13 @@ public final class Calibration {
 
     /** Runs {@code batches} of [n, 1, mels, frames] segments through {@code model}, recording {@code tensors}. */
     public static Calibration run(ModelProto model, List<String> tensors, List<float[]> batches, int mels, int frames) throws IOException {
+        return run(model, tensors, batches, new long[] {1, mels, frames});
+    }
+
+    /** Runs batches of inputs of shape [n, item...] (e.g. a one-layer model's input tensor), recording {@code tensors}. */
+    public static Calibration run(ModelProto model, List<String> tensors, List<float[]> batches, long[] item) throws IOException {
+        long itemSize = 1;
+        for (long d : item) itemSize *= d;
         ModelProto.Builder b = model.toBuilder();
         var g = b.getGraphBuilder();
         for (String t : tensors) {
@@ -70,8 +77,10 @@ public final class Calibration {
             try (OrtSession s = env.createSession(b.build().toByteArray(), o)) {
                 for (int pass = 0; pass < 2; pass++) {
                     for (float[] x : batches) {
-                        long n = x.length / ((long) mels * frames);
-                        try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {n, 1, mels, frames});
+                        long[] shape = new long[item.length + 1];
+                        shape[0] = x.length / itemSize;
+                        System.arraycopy(item, 0, shape, 1, item.length);
+                        try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
                              OrtSession.Result r = s.run(Map.of(SpecOnnxWriter.INPUT, in), new java.util.HashSet<>(tensors))) {
                             for (String t : tensors) {
                                 OnnxValue v = r.get(t).orElseThrow();

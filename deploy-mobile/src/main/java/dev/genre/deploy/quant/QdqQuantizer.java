@@ -79,6 +79,8 @@ public final class QdqQuantizer {
         Map<String, Float> scaleOf = new HashMap<>(); // activation scales
         Map<String, float[]> weightScales = new HashMap<>(); // per-channel, bias scales derive from them
         List<TensorProto> newInit = new ArrayList<>();
+        // A graph input with a range is quantized too: a one-layer profile model then reads uint8 as inside a network.
+        for (var in : g.getInputList()) if (ranges.containsKey(in.getName())) activationQdq(q, newInit, in.getName(), ranges.get(in.getName()), scaleOf);
 
         for (NodeProto n : folded(g)) {
             boolean quantizeWeights = WEIGHTED.contains(n.getOpType()) && !floatNodes.contains(n.getName());
@@ -101,22 +103,23 @@ public final class QdqQuantizer {
                 }
             }
             q.addNode(nb);
-            for (String o : n.getOutputList()) {
-                float[] r = ranges.get(o);
-                if (r == null) continue;
-                float scale = Math.max((r[1] - r[0]) / 255f, 1e-8f);
-                int zp = Math.max(0, Math.min(255, Math.round(-r[0] / scale)));
-                String s = raw(newInit, o + "_scale", TensorProto.DataType.FLOAT, new long[0], floatBytes(new float[] {scale}));
-                String z = raw(newInit, o + "_zero_point", TensorProto.DataType.UINT8, new long[0], new byte[] {(byte) zp});
-                q.addNode(NodeProto.newBuilder().setOpType("QuantizeLinear").setName(o + "_quantize").addInput(o).addInput(s).addInput(z).addOutput(o + "_q"));
-                q.addNode(NodeProto.newBuilder().setOpType("DequantizeLinear").setName(o + "_dequantize").addInput(o + "_q").addInput(s).addInput(z)
-                        .addOutput(o + "_dq"));
-                scaleOf.put(o, scale);
-            }
+            for (String o : n.getOutputList()) if (ranges.containsKey(o)) activationQdq(q, newInit, o, ranges.get(o), scaleOf);
         }
         for (String u : usedInit) q.addInitializer(init.get(u));
         q.addAllInitializer(newInit);
         return model.toBuilder().setGraph(q).build();
+    }
+
+    /** uint8 per-tensor QuantizeLinear -> DequantizeLinear of activation {@code o}, read by its consumers as {@code o_dq}. */
+    private static void activationQdq(GraphProto.Builder q, List<TensorProto> newInit, String o, float[] r, Map<String, Float> scaleOf) {
+        float scale = Math.max((r[1] - r[0]) / 255f, 1e-8f);
+        int zp = Math.max(0, Math.min(255, Math.round(-r[0] / scale)));
+        String s = raw(newInit, o + "_scale", TensorProto.DataType.FLOAT, new long[0], floatBytes(new float[] {scale}));
+        String z = raw(newInit, o + "_zero_point", TensorProto.DataType.UINT8, new long[0], new byte[] {(byte) zp});
+        q.addNode(NodeProto.newBuilder().setOpType("QuantizeLinear").setName(o + "_quantize").addInput(o).addInput(s).addInput(z).addOutput(o + "_q"));
+        q.addNode(NodeProto.newBuilder().setOpType("DequantizeLinear").setName(o + "_dequantize").addInput(o + "_q").addInput(s).addInput(z)
+                .addOutput(o + "_dq"));
+        scaleOf.put(o, scale);
     }
 
     /** int8 per-output-channel symmetric weights + DequantizeLinear(axis 0). */

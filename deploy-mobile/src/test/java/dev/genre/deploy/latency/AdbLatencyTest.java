@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +56,29 @@ class AdbLatencyTest {
         assertTrue(Double.isNaN(s.std()), "perf_test prints no standard deviation");
         IOException e = assertThrows(IOException.class, () -> AdbLatency.parse("/system/bin/sh: onnxruntime_perf_test: not found\n"));
         assertTrue(e.getMessage().contains("not found"), e.getMessage());
+    }
+
+    @Test
+    void profileInstallsTheBenchmarkOnceThenPushesAndTimesEachModel() {
+        AdbLatency adb = new AdbLatency("R58M123ABC");
+        assertEquals(List.of(List.of("adb", "-s", "R58M123ABC", "push", "/opt/perf_test", "/data/local/tmp/onnxruntime_perf_test"),
+                List.of("adb", "-s", "R58M123ABC", "shell", "chmod", "755", "/data/local/tmp/onnxruntime_perf_test")),
+                adb.installCommands(Path.of("/opt/perf_test")));
+        assertEquals(List.of(List.of("adb", "-s", "R58M123ABC", "push", "/tmp/x/profile-model.onnx", "/data/local/tmp/genre-profile-model.onnx"),
+                List.of("adb", "-s", "R58M123ABC", "shell", "/data/local/tmp/onnxruntime_perf_test", "-I", "-m", "times", "-r", "40", "-x", "1",
+                        "-y", "1", "-e", "cpu", "/data/local/tmp/genre-profile-model.onnx")),
+                adb.timeCommands(Path.of("/tmp/x/profile-model.onnx"), 1, 40));
+    }
+
+    @Test
+    void adbTargetFailsClearlyWithoutBenchmarkOrPhone() {
+        var usage = assertThrows(IllegalArgumentException.class, () -> LatencyTarget.parse("adb", 1, 5, 40, null));
+        assertTrue(usage.getMessage().contains("--phone-benchmark"), usage.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> LatencyTarget.parse("phone", 1, 5, 40, null));
+        // No phone is attached here: either adb is missing or it lists no device; both say so.
+        IOException e = assertThrows(IOException.class, () -> LatencyTarget.parse("adb:R58M123ABC", 1, 5, 40, Path.of("/nonexistent/perf_test")));
+        assertTrue(e.getMessage().contains("adb is not on PATH") || e.getMessage().contains("not attached")
+                || e.getMessage().contains("no Android device"), e.getMessage());
     }
 
     @Test

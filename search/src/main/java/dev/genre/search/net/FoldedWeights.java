@@ -10,6 +10,7 @@ import dev.genre.search.spec.SpecResolver;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -79,9 +80,14 @@ public final class FoldedWeights {
      * He-normal convolutions and small biases keep activations in a realistic range through a stack.
      */
     public static FoldedWeights random(NetworkSpec spec, long seed) {
+        return random(SpecResolver.resolve(spec), seed);
+    }
+
+    /** Random weights for some resolved rows only, e.g. the single layer of a latency-profile model. */
+    public static FoldedWeights random(List<Layer> rows, long seed) {
         FoldedWeights fw = new FoldedWeights();
         SplittableRandom rng = new SplittableRandom(seed);
-        for (Layer row : SpecResolver.resolve(spec)) {
+        for (Layer row : rows) {
             String name = rowName(row);
             switch (row.kind()) {
                 case POOL -> { }

@@ -1,0 +1,85 @@
+package dev.genre.deploy.latency;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.genre.run.Progress;
+import dev.genre.search.latency.DeviceProfile;
+import dev.genre.search.latency.LatencyPredictor;
+import dev.genre.search.space.SearchSpace;
+import dev.genre.search.spec.NetworkSpec;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * Checks a profile against whole networks: random children of its space (never one of its
+ * calibration networks), each exported in the profile's precision and measured end to end on the
+ * target, compared with the predictor by Spearman rank correlation and mean absolute percentage error.
+ */
+public final class LatencyValidation {
+    public static final String FORMAT = "genre-latency-validation/1";
+
+    public record Row(String key, double predictedMs, double measuredMs, double errorPct) {}
+
+    @JsonPropertyOrder({"format", "profileCreated", "device", "precision", "seed", "spearman", "mapePct", "overheadMs", "rows"})
+    public record Report(String format, String profileCreated, Map<String, Object> device, String precision, long seed, double spearman,
+                         double mapePct, double overheadMs, List<Row> rows) {}
+
+    private LatencyValidation() {}
+
+    public static Report run(DeviceProfile profile, LatencyTarget target, int specs, long seed, Progress progress) throws IOException {
+        LatencyPredictor predictor = new LatencyPredictor(profile);
+        SearchSpace space = profile.space();
+        Set<String> calibration = new HashSet<>();
+        profile.calibration().forEach(c -> calibration.add(c.key()));
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<Row> rows = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        target.warmUp(ProfileModels.network(space.decode(space.random(new SplittableRandom(seed))), profile.precision(), seed));
+        progress.start("validate", specs);
+        while (rows.size() < specs) {
+            NetworkSpec spec = space.decode(space.random(rng));
+            if (calibration.contains(spec.name()) || !seen.add(spec.name())) continue;
+            double predicted = predictor.predictMs(spec);
+            double measured = target.time(ProfileModels.network(spec, profile.precision(), seed + rows.size())).value(profile.statistic());
+            rows.add(new Row(spec.name(), predicted, measured, 100 * (predicted - measured) / measured));
+            progress.step(spec.name());
+        }
+        progress.finish();
+        double[] p = rows.stream().mapToDouble(Row::predictedMs).toArray(), m = rows.stream().mapToDouble(Row::measuredMs).toArray();
+        double mape = rows.stream().mapToDouble(r -> Math.abs(r.errorPct())).average().orElse(Double.NaN);
+        return new Report(FORMAT, profile.created(), target.describe(), profile.precision().id(), seed, spearman(p, m), mape, profile.overheadMs(), rows);
+    }
+
+    /** Spearman's rho: Pearson correlation of the ranks, ties sharing their mean rank. */
+    static double spearman(double[] a, double[] b) {
+        return pearson(ranks(a), ranks(b));
+    }
+
+    static double[] ranks(double[] v) {
+        Integer[] order = IntStream.range(0, v.length).boxed().sorted(Comparator.comparingDouble(i -> v[i])).toArray(Integer[]::new);
+        double[] r = new double[v.length];
+        for (int i = 0; i < order.length; ) {
+            int j = i;
+            while (j + 1 < order.length && v[order[j + 1]] == v[order[i]]) j++;
+            for (int k = i; k <= j; k++) r[order[k]] = (i + j) / 2.0 + 1;
+            i = j + 1;
+        }
+        return r;
+    }
+
+    private static double pearson(double[] x, double[] y) {
+        double mx = java.util.Arrays.stream(x).average().orElse(0), my = java.util.Arrays.stream(y).average().orElse(0), sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < x.length; i++) {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+        return sxy / Math.sqrt(sxx * syy);
+    }
+}
