@@ -83,8 +83,8 @@ final class DemoCommand implements Command {
         DeviceProfile profile = Files.isRegularFile(profileFile) ? DeviceProfile.read(profileFile) : null;
         boolean profiled = profile == null || !space.equals(profile.space());
         if (profiled) {
-            profile = DeviceProfiler.build(space, new LatencyTarget.Local(1, 3, 20), 1, 3, 20,
-                    new DeviceProfiler.Options(Precision.INT8, 5, seed + 1), Progress.auto());
+            profile = DeviceProfiler.build(space, new LatencyTarget.Local(1, 3, 20),
+                    new DeviceProfiler.Options(Precision.INT8, 1, 3, 20, "p50", 5, seed + 1), Progress.auto());
             Json.write(profileFile, profile);
         }
         double profileSeconds = (System.nanoTime() - t0) / 1e9;

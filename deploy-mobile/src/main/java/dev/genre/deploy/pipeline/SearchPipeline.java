@@ -88,7 +88,7 @@ public final class SearchPipeline {
         SearchRun.Outcome search;
         try (NDManager m = NDManager.newBaseManager()) {
             search = new SearchRun(sc, predictor::predictMs, progress).run(dataset, out, resume,
-                    space -> SearchStrategies.create(sc.strategy(), space, sc.enas(), sc.evolution(), m), m, 0);
+                    s -> SearchStrategies.create(sc.strategy(), s, sc.enas(), sc.evolution(), m), m, 0);
         }
 
         // The profile predicts; the device decides among the finalists.
