@@ -236,7 +236,6 @@ public final class SearchRun {
             ChildPass pass = new ChildPass(child, BnMode.TRAIN, sub);
             float loss, acc;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                gc.zeroGradients();
                 NDArray logits = net.forward(pass, input, true);
                 NDArray l = logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg().mean();
                 gc.backward(l);

@@ -23,7 +23,12 @@ final class SharedParts {
         Parameter add(String name, Parameter.Type type, Shape shape);
     }
 
-    static NDArray slice(ChildPass pass, Parameter p, long... leading) {
+    /**
+     * The leading slice of a shared tensor, as a view attached to {@code owner} (the batch's manager):
+     * a slice left on the parameter's own manager would live, with the autograd graph it holds, as
+     * long as the supernet (24 GB after a few epochs).
+     */
+    static NDArray slice(ChildPass pass, NDArray owner, Parameter p, long... leading) {
         NDArray w = p.getArray();
         StringBuilder idx = new StringBuilder();
         long elements = 1;
@@ -35,9 +40,8 @@ final class SharedParts {
             elements *= n;
         }
         pass.use(p, elements);
-        boolean whole = true;
-        for (int d = 0; d < leading.length; d++) whole &= leading[d] == s.get(d);
-        return whole ? w : w.get(new NDIndex(idx.toString()));
+        // Even an unsliced tensor goes through a view: ops on the parameter itself would put their results on its manager.
+        return w.get(owner.getManager(), new NDIndex(idx.toString()));
     }
 
     /** k x k convolution (regular or depthwise) without bias, batch norm, optional activation. */
@@ -58,11 +62,11 @@ final class SharedParts {
 
         NDArray forward(ChildPass pass, NDArray x, int out, int stride, Activation act) {
             int in = (int) x.getShape().get(1);
-            NDArray w = depthwise ? slice(pass, weight, out) : slice(pass, weight, out, in);
+            NDArray w = depthwise ? slice(pass, x, weight, out) : slice(pass, x, weight, out, in);
             int pad = (kernel - 1) / 2;
             NDArray y = Conv2d.conv2d(x, w, null, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), depthwise ? out : 1)
                     .singletonOrThrow();
-            y = batchNorm(pass, name, y, slice(pass, gamma, out), slice(pass, beta, out));
+            y = batchNorm(pass, name, y, slice(pass, x, gamma, out), slice(pass, x, beta, out));
             return act == null ? y : Activations.apply(act, y);
         }
     }
@@ -103,8 +107,8 @@ final class SharedParts {
         NDArray forward(ChildPass pass, NDArray x, int squeeze) {
             int c = (int) x.getShape().get(1);
             NDArray s = ai.djl.nn.pooling.Pool.globalAvgPool2d(x).reshape(x.getShape().get(0), c, 1, 1);
-            s = Conv2d.conv2d(s, slice(pass, w1, squeeze, c), slice(pass, b1, squeeze)).singletonOrThrow();
-            s = Conv2d.conv2d(ai.djl.nn.Activation.relu(s), slice(pass, w2, c, squeeze), slice(pass, b2, c)).singletonOrThrow();
+            s = Conv2d.conv2d(s, slice(pass, x, w1, squeeze, c), slice(pass, x, b1, squeeze)).singletonOrThrow();
+            s = Conv2d.conv2d(ai.djl.nn.Activation.relu(s), slice(pass, x, w2, c, squeeze), slice(pass, x, b2, c)).singletonOrThrow();
             return x.mul(Activations.hardSigmoid(s));
         }
     }
@@ -120,8 +124,8 @@ final class SharedParts {
 
         NDArray forward(ChildPass pass, NDArray x) {
             int in = (int) x.getShape().get(1);
-            NDArray weight = slice(pass, w, w.getArray().getShape().get(0), in);
-            return x.matMul(weight.transpose()).add(slice(pass, b, b.getArray().getShape().get(0)));
+            NDArray weight = slice(pass, x, w, w.getArray().getShape().get(0), in);
+            return x.matMul(weight.transpose()).add(slice(pass, x, b, b.getArray().getShape().get(0)));
         }
     }
 }

@@ -22,12 +22,15 @@ public final class OptimizerState {
     private final List<Pair<String, Parameter>> params = new ArrayList<>();
     private final List<NDArray> first = new ArrayList<>();  // Adam mean, or SGD momentum buffer
     private final List<NDArray> second = new ArrayList<>(); // Adam variance
+    private long[] updates; // per parameter: a supernet parameter is updated only in the steps that use it
+    private final NDManager manager;
     long step;
 
     public OptimizerState(String kind, double momentum, double weightDecay, PairList<String, Parameter> all, NDManager manager) {
         this.kind = kind;
         this.momentum = momentum;
         this.weightDecay = weightDecay;
+        this.manager = manager;
         for (Pair<String, Parameter> p : all) {
             if (!p.getValue().requiresGradient()) continue;
             params.add(p);
@@ -35,6 +38,7 @@ public final class OptimizerState {
             first.add(manager.zeros(w.getShape(), w.getDataType()));
             second.add(manager.zeros(w.getShape(), w.getDataType()));
         }
+        updates = new long[params.size()];
     }
 
     public void update(double lr) {
@@ -44,14 +48,19 @@ public final class OptimizerState {
     /**
      * One step on the parameters in {@code only} (all when null). A supernet step trains one child:
      * the others' weights got no gradient and must not move (Adam's moments would still move them).
+     * Each updated parameter's gradient is zeroed here, not by DJL's {@code GradientCollector.zeroGradients},
+     * which walks every array the engine holds and leaves two unclosed gradient handles per
+     * parameter behind each step (a leak that made each step slower than the last).
      */
     public void update(double lr, java.util.Set<Parameter> only) {
         step++;
         float b1 = 0.9f, b2 = 0.999f;
-        float biasCorrection = (float) (lr * Math.sqrt(1 - Math.pow(b2, step)) / (1 - Math.pow(b1, step)));
         for (int i = 0; i < params.size(); i++) {
             Parameter p = params.get(i).getValue();
             if (only != null && !only.contains(p)) continue;
+            // Adam's bias correction counts this parameter's own updates (= step when every step updates it).
+            long t = ++updates[i];
+            float biasCorrection = (float) (lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t)));
             NDArray w = p.getArray();
             float wd = decays(p) ? (float) weightDecay : 0f;
             try (NDArray g = w.getGradient()) {
@@ -63,6 +72,7 @@ public final class OptimizerState {
                     ex.sgdUpdate(new NDList(w, g, first.get(i)), new NDList(w), (float) lr, wd, 1f, Float.POSITIVE_INFINITY,
                             (float) momentum, true);
                 }
+                g.subi(g); // this parameter's gradient is consumed: zero it for the next backward
             }
         }
     }
@@ -79,17 +89,22 @@ public final class OptimizerState {
         NDList l = new NDList();
         l.addAll(first);
         l.addAll(second);
+        l.add(manager.create(updates));
         return l;
     }
 
     public void restore(NDList saved, long savedStep) {
-        if (saved.size() != first.size() + second.size()) {
-            throw new IllegalStateException("optimizer checkpoint holds " + saved.size() + " arrays, expected " + (first.size() + second.size()));
+        int n = first.size() + second.size();
+        if (saved.size() != n && saved.size() != n + 1) {
+            throw new IllegalStateException("optimizer checkpoint holds " + saved.size() + " arrays, expected " + (n + 1));
         }
         for (int i = 0; i < first.size(); i++) {
             first.get(i).set(saved.get(i).toByteBuffer());
             second.get(i).set(saved.get(first.size() + i).toByteBuffer());
         }
         step = savedStep;
+        // Checkpoints before per-parameter counts: every parameter was updated every step.
+        if (saved.size() == n + 1) updates = saved.get(n).toLongArray();
+        else java.util.Arrays.fill(updates, savedStep);
     }
 }

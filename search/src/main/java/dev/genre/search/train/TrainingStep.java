@@ -46,7 +46,6 @@ public final class TrainingStep {
             NDArray target = sub.create(targets, new Shape(inputShape.get(0), classes));
             float loss, acc;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                gc.zeroGradients();
                 NDArray logits = net.forward(ps, new NDList(input), true).singletonOrThrow();
                 NDArray l = logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg().mean();
                 gc.backward(l);
