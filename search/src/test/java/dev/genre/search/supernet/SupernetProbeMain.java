@@ -1,0 +1,34 @@
+package dev.genre.search.supernet;
+
+import ai.djl.ndarray.NDManager;
+import dev.genre.run.Progress;
+import dev.genre.search.nas.MnasReward;
+import dev.genre.search.nas.SearchConfig;
+import dev.genre.search.nas.SearchRun;
+import dev.genre.search.space.ArchChoice;
+import dev.genre.search.strategy.SearchStrategy;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+/** Manual probe: shared-weight training with one fixed child vs uniform children (not a test). */
+public final class SupernetProbeMain {
+    public static void main(String[] args) throws Exception {
+        boolean fixed = args[1].equals("fixed");
+        SearchConfig c = SearchConfig.defaults("probe", MnasReward.soft(1), 0).withEpochs(Integer.parseInt(args[2])).withControllerSteps(4);
+        try (NDManager m = NDManager.newBaseManager()) {
+            SearchRun.Outcome o = new SearchRun(c, s -> 1.0, Progress.none()).run(Path.of(args[0]), Path.of("/tmp/probe-" + args[1]), false,
+                    space -> new SearchStrategy() {
+                        final ArchChoice one = ArchChoice.ofTokens(new int[] {2,0,1,1,1,1,0, 2,0,0,1,1,1,0, 3,1,1,1,1,1,1, 3,1,1,1,1,1,1, 2,1,1,1,1,1,1, 3,1,1,1,1,1,1, 3,1,1,1,1,1,1});
+                        public String name() { return "probe"; }
+                        public ArchChoice sampleForTraining(SplittableRandom rng) { return fixed ? one : space.random(rng); }
+                        public ArchChoice propose(SplittableRandom rng) { return fixed ? one : space.random(rng); }
+                        public void observe(ArchChoice child, double reward) {}
+                        public double entropy() { return 0; }
+                        public void save(Path dir) {}
+                        public void load(Path dir) {}
+                    }, m, 0);
+            o.history().forEach(h -> System.out.printf("epoch %d loss %.3f acc %.3f best %.3f %.1fs%n", h.epoch(), h.trainLoss(), h.trainAccuracy(), h.bestAccuracy(), h.seconds()));
+            o.finalists().forEach(f -> System.out.printf("finalist %s valid seg %.3f clip %.3f%n", f.key(), f.segmentAccuracy(), f.clipAccuracy()));
+        }
+    }
+}
