@@ -44,10 +44,10 @@ final class ProfileDeviceCommand implements Command {
         o.addOption(Flags.value("classes", "N", "classes of the default space (default 10)"));
         o.addOption(Flags.value("precision", "P", "int8 (QDQ, what ships; default) or float"));
         o.addOption(Flags.value("threads", "N", "intra-op threads (default 1)"));
-        o.addOption(Flags.value("runs", "N", "timed runs per layer (default 40; calibration networks get 200); with --validate per network (default 200)"));
-        o.addOption(Flags.value("warmup", "N", "untimed runs first (default 5 per layer, 20 per network)"));
+        o.addOption(Flags.value("runs", "N", "timed runs per layer (default 100; calibration networks get 200); with --validate per network (default 200)"));
+        o.addOption(Flags.value("warmup", "N", "untimed runs first (default 10 per layer, 20 per network)"));
         o.addOption(Flags.value("statistic", "S", "time of each model over its runs: p50 (default) or min (steadier on a shared machine)"));
-        o.addOption(Flags.value("calibration-specs", "N", "whole networks the fixed overhead is fitted on (default 5)"));
+        o.addOption(Flags.value("calibration-specs", "N", "whole networks the scale and overhead are fitted on (default 10)"));
         o.addOption(Flags.value("seed", "K", "random weights, calibration networks; with --validate the sampled networks (default 1)"));
         o.addOption(Flags.value("validate", "FILE", "measure random whole networks of the profile's space and compare with its predictions"));
         o.addOption(Flags.value("specs", "N", "with --validate: networks to measure (default 20)"));
@@ -71,13 +71,13 @@ final class ProfileDeviceCommand implements Command {
         Path out = Path.of(cmd.getOptionValue("output"));
         SearchSpace space = cmd.hasOption("space") ? Json.read(Path.of(cmd.getOptionValue("space")), SearchSpace.class)
                 : SearchSpace.mobileNetV3Small(128, 128, Flags.intValue(cmd, "classes", 10));
-        int threads = Flags.intValue(cmd, "threads", 1), runs = Flags.intValue(cmd, "runs", 40), warmup = Flags.intValue(cmd, "warmup", 5);
+        int threads = Flags.intValue(cmd, "threads", 1), runs = Flags.intValue(cmd, "runs", 100), warmup = Flags.intValue(cmd, "warmup", 10);
         DeviceProfiler.Options o = new DeviceProfiler.Options(Precision.of(cmd.getOptionValue("precision", "int8")), threads, warmup, runs,
-                cmd.getOptionValue("statistic", "p50"), Flags.intValue(cmd, "calibration-specs", 5), Flags.longValue(cmd, "seed", 1));
+                cmd.getOptionValue("statistic", "p50"), Flags.intValue(cmd, "calibration-specs", 10), Flags.longValue(cmd, "seed", 1));
         DeviceProfile p = DeviceProfiler.build(space, target(cmd, threads, warmup, runs), o, Progress.auto());
         Json.write(out, p);
         long seconds = java.time.Duration.between(started, Instant.now()).toSeconds();
-        System.out.printf("%d layers, %s, overhead %.3f ms (fitted on %d networks), %d s -> %s%n", p.layers().size(), p.precision().id(),
+        System.out.printf("%d layers, %s, network = %.3f x layer sum %+.3f ms (fitted on %d networks), %d s -> %s%n", p.layers().size(), p.precision().id(), p.scale(),
                 p.overheadMs(), p.calibration().size(), seconds, out);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("target", cmd.getOptionValue("target", "local"));
@@ -101,7 +101,7 @@ final class ProfileDeviceCommand implements Command {
         int specs = Flags.intValue(cmd, "specs", 20), runs = Flags.intValue(cmd, "runs", DeviceProfiler.NETWORK_RUNS),
                 warmup = Flags.intValue(cmd, "warmup", DeviceProfiler.NETWORK_WARMUP);
         long seed = Flags.longValue(cmd, "seed", 1);
-        LatencyValidation.Report r = LatencyValidation.run(p, target(cmd, p.threads(), warmup, runs), specs, seed, Progress.auto());
+        LatencyValidation.Report r = LatencyValidation.run(p, target(cmd, p.threads(), warmup, runs), runs, specs, seed, Progress.auto());
         String name = file.getFileName().toString().replaceFirst("\\.json$", "");
         Path out = cmd.hasOption("output") ? Path.of(cmd.getOptionValue("output")) : file.toAbsolutePath().resolveSibling(name + "-validation.json");
         Json.write(out, r);

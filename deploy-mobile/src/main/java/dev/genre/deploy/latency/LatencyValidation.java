@@ -23,6 +23,8 @@ import java.util.stream.IntStream;
  */
 public final class LatencyValidation {
     public static final String FORMAT = "genre-latency-validation/1";
+    /** Timing rounds per network; each round runs the target's configured runs divided by this. */
+    static final int ROUNDS = 5;
 
     public record Row(String key, double predictedMs, double measuredMs, double errorPct) {}
 
@@ -32,7 +34,7 @@ public final class LatencyValidation {
 
     private LatencyValidation() {}
 
-    public static Report run(DeviceProfile profile, LatencyTarget target, int specs, long seed, Progress progress) throws IOException {
+    public static Report run(DeviceProfile profile, LatencyTarget target, int runsPerNetwork, int specs, long seed, Progress progress) throws IOException {
         LatencyPredictor predictor = new LatencyPredictor(profile);
         SearchSpace space = profile.space();
         Set<String> calibration = new HashSet<>();
@@ -41,14 +43,30 @@ public final class LatencyValidation {
         List<Row> rows = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         target.warmUp(ProfileModels.network(space.decode(space.random(new SplittableRandom(seed))), profile.precision(), seed));
-        progress.start("validate", specs);
-        while (rows.size() < specs) {
+        List<NetworkSpec> picked = new ArrayList<>();
+        while (picked.size() < specs) {
             NetworkSpec spec = space.decode(space.random(rng));
             if (calibration.contains(spec.name()) || !seen.add(spec.name())) continue;
-            double predicted = predictor.predictMs(spec);
-            double measured = target.time(ProfileModels.network(spec, profile.precision(), seed + rows.size())).value(profile.statistic());
-            rows.add(new Row(spec.name(), predicted, measured, 100 * (predicted - measured) / measured));
-            progress.step(spec.name());
+            picked.add(spec);
+        }
+        List<byte[]> models = new ArrayList<>();
+        for (int i = 0; i < picked.size(); i++) models.add(ProfileModels.network(picked.get(i), profile.precision(), seed + i));
+        // Round-robin: every network is timed once per round and keeps its median round, so a spell in
+        // which the shared machine runs slower (seen here: +35% for half a run) hits all networks alike.
+        double[][] perRound = new double[picked.size()][ROUNDS];
+        LatencyTarget round = target.withRuns(2, Math.max(20, runsPerNetwork / ROUNDS));
+        progress.start("validate", (long) ROUNDS * picked.size());
+        for (int r = 0; r < ROUNDS; r++) {
+            for (int i = 0; i < picked.size(); i++) {
+                perRound[i][r] = round.time(models.get(i)).value(profile.statistic());
+                progress.step(picked.get(i).name());
+            }
+        }
+        for (int i = 0; i < picked.size(); i++) {
+            double[] t = perRound[i].clone();
+            java.util.Arrays.sort(t);
+            double measured = t[ROUNDS / 2], predicted = predictor.predictMs(picked.get(i));
+            rows.add(new Row(picked.get(i).name(), predicted, measured, 100 * (predicted - measured) / measured));
         }
         progress.finish();
         double[] p = rows.stream().mapToDouble(Row::predictedMs).toArray(), m = rows.stream().mapToDouble(Row::measuredMs).toArray();

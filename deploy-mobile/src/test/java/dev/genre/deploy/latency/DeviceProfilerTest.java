@@ -59,20 +59,26 @@ class DeviceProfilerTest {
         for (DeviceProfile.CalibrationSpec c : back.calibration()) {
             NetworkSpec spec = TINY.decode(ArchChoice.ofTokens(tokens(c.key())));
             assertEquals(c.layerSumMs(), predictor.layerSumMs(spec), 1e-12);
-            assertEquals(back.overheadMs() + c.layerSumMs(), predictor.predictMs(spec), 1e-12);
+            assertEquals(back.scale() * c.layerSumMs() + back.overheadMs(), predictor.predictMs(spec), 1e-12);
         }
     }
 
     @Test
-    void overheadIsTheMedianResidualOfTheCalibrationNetworks() {
-        List<DeviceProfile.CalibrationSpec> cal = List.of(new DeviceProfile.CalibrationSpec("a", 1, 1.5), new DeviceProfile.CalibrationSpec("b", 2, 2.1),
-                new DeviceProfile.CalibrationSpec("c", 3, 4));
-        assertEquals(0.5, DeviceProfiler.overhead(cal), 1e-12);
+    void scaleAndOverheadAreARobustLineThroughTheCalibrationNetworks() {
+        // measured = 0.6 x sum + 0.1 exactly, plus one network the shared machine slowed down
+        List<DeviceProfile.CalibrationSpec> cal = List.of(new DeviceProfile.CalibrationSpec("a", 1, 0.7), new DeviceProfile.CalibrationSpec("b", 2, 1.3),
+                new DeviceProfile.CalibrationSpec("c", 3, 1.9), new DeviceProfile.CalibrationSpec("d", 4, 2.5), new DeviceProfile.CalibrationSpec("e", 2.5, 9));
+        double[] fit = DeviceProfiler.fit(cal);
+        assertEquals(0.6, fit[0], 1e-9);
+        assertEquals(0.1, fit[1], 1e-9);
+        double[] one = DeviceProfiler.fit(cal.subList(0, 1));
+        assertEquals(1, one[0], 1e-12); // too few networks for a slope: offset only
+        assertEquals(-0.3, one[1], 1e-12);
     }
 
     @Test
     void spaceOutsideTheProfileIsAClearError() {
-        DeviceProfile p = new DeviceProfile(DeviceProfile.FORMAT, "t", java.util.Map.of(), Precision.INT8, 1, 0, 1, "p50", 0, List.of(), TINY,
+        DeviceProfile p = new DeviceProfile(DeviceProfile.FORMAT, "t", java.util.Map.of(), Precision.INT8, 1, 0, 1, "p50", 1, 0, List.of(), TINY,
                 java.util.Map.of());
         var e = assertThrows(IllegalArgumentException.class, () -> new LatencyPredictor(p).predictMs(TINY.decode(ArchChoice.ofTokens(new int[14]))));
         assertTrue(e.getMessage().startsWith("device profile has no layer 'stem k3 s2 1>8"), e.getMessage());

@@ -15,16 +15,19 @@ import java.util.Map;
  *
  * @param device      what it was measured on (target, CPU or phone model, ONNX Runtime version)
  * @param statistic   what each time is, over {@code runs}: {@code p50} (default) or {@code min}, steadier on a shared machine
- * @param overheadMs  added once per network: fitted on {@code calibration} specs, never on validation specs
+ * @param scale       multiplies the layer sum: layers timed alone run slower than inside a network (a
+ *                    network keeps its activations in cache and ORT fuses across layer boundaries)
+ * @param overheadMs  added once per network; scale and overhead are fitted on {@code calibration} specs, never on validation specs
  * @param calibration the whole networks the overhead was fitted on
  */
-@JsonPropertyOrder({"format", "created", "device", "precision", "threads", "warmup", "runs", "statistic", "overheadMs", "calibration", "space", "layers"})
+@JsonPropertyOrder({"format", "created", "device", "precision", "threads", "warmup", "runs", "statistic", "scale", "overheadMs", "calibration", "space", "layers"})
 public record DeviceProfile(String format, String created, Map<String, Object> device, Precision precision, int threads, int warmup, int runs,
-                            String statistic, double overheadMs, List<CalibrationSpec> calibration, SearchSpace space, Map<String, LayerLatency> layers) {
+                            String statistic, double scale, double overheadMs, List<CalibrationSpec> calibration, SearchSpace space, Map<String, LayerLatency> layers) {
     public static final String FORMAT = "genre-device-profile/1";
 
     public DeviceProfile {
         if (!FORMAT.equals(format)) throw new IllegalArgumentException("device profile format '" + format + "', expected " + FORMAT);
+        if (scale == 0) scale = 1; // profiles written before the scale was fitted
     }
 
     /** A whole network measured end to end, and what the layer table alone sums to for it. */

@@ -18,7 +18,7 @@ public final class LatencyPredictor {
     }
 
     public double predictMs(NetworkSpec spec) {
-        return profile.overheadMs() + layerSumMs(spec);
+        return profile.scale() * layerSumMs(spec) + profile.overheadMs();
     }
 
     /** The sum over the spec's layers alone, without the per-network overhead. */

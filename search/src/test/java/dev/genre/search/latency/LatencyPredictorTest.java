@@ -38,7 +38,7 @@ class LatencyPredictorTest {
     }
 
     static DeviceProfile profile(Map<String, LayerLatency> table) {
-        return new DeviceProfile(DeviceProfile.FORMAT, "2026-01-01T00:00:00Z", Map.of("target", "test"), Precision.INT8, 1, 5, 40, "p50", 0.1, List.of(),
+        return new DeviceProfile(DeviceProfile.FORMAT, "2026-01-01T00:00:00Z", Map.of("target", "test"), Precision.INT8, 1, 5, 40, "p50", 1, 0.1, List.of(),
                 SearchSpace.mobileNetV3Small(32, 32, 4), table);
     }
 
