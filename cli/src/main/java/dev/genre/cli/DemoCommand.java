@@ -54,7 +54,7 @@ final class DemoCommand implements Command {
         o.addOption(Flags.value("data", "DIR", "data folder (default data)"));
         o.addOption(Flags.value("clips-per-genre", "N", "clips per genre (default 12)"));
         o.addOption(Flags.value("seconds", "S", "clip length (default 15)"));
-        o.addOption(Flags.value("search-epochs", "N", "ENAS shared-weight passes (default 6)"));
+        o.addOption(Flags.value("search-epochs", "N", "ENAS shared-weight passes (default 20)"));
         o.addOption(Flags.value("epochs", "N", "epochs to retrain the winner and the baseline (default 6)"));
         o.addOption(Flags.value("seed", "K", "seed (default 0)"));
         return o;
@@ -75,8 +75,8 @@ final class DemoCommand implements Command {
         if (rc != OK) return rc;
 
         // The device: this machine, one thread, int8 as shipped. The profile is kept and reused while the space is the same.
-        SearchConfig sc = SearchConfig.defaults("enas", MnasReward.soft(1), seed).withEpochs(Flags.intValue(cmd, "search-epochs", 6))
-                .withControllerSteps(12);
+        SearchConfig sc = SearchConfig.defaults("enas", MnasReward.soft(1), seed).withEpochs(Flags.intValue(cmd, "search-epochs", 20))
+                .withControllerSteps(16);
         SearchSpace space = SearchRun.spaceFor(Manifest.read(dataset), sc);
         Path profileFile = data.resolve("profiles/local-int8.json");
         long t0 = System.nanoTime();

@@ -57,6 +57,8 @@ public final class SearchRun {
     public static final String SEARCH_JSON = "search.json";
     public static final String BEST_SPEC = "best-spec.json";
     static final String CHECKPOINT = "checkpoint";
+    /** ENAS's bound on the shared weights' gradient norm: a rare bad child must not blow the supernet up (NaN seen without it). */
+    static final double GRAD_BOUND = 5.0;
 
     private final SearchConfig cfg;
     private final ToDoubleFunction<NetworkSpec> latencyMs;
@@ -242,6 +244,7 @@ public final class SearchRun {
                 loss = l.getFloat();
                 acc = logits.argMax(1).eq(target.argMax(1)).toType(DataType.FLOAT32, false).mean().getFloat();
             }
+            opt.clipGradientNorm(pass.used(), GRAD_BOUND);
             opt.update(lr, pass.used());
             return new float[] {loss, acc};
         }

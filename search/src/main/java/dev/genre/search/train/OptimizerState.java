@@ -81,6 +81,24 @@ public final class OptimizerState {
         return p.getType() == Parameter.Type.WEIGHT && p.getArray().getShape().dimension() > 1;
     }
 
+    /** Scales the gradients of {@code only} so their global L2 norm is at most {@code bound}; returns the norm before. */
+    public double clipGradientNorm(java.util.Set<Parameter> only, double bound) {
+        List<NDArray> grads = new ArrayList<>();
+        double sq = 0;
+        for (Pair<String, Parameter> p : params) {
+            if (!only.contains(p.getValue())) continue;
+            NDArray g = p.getValue().getArray().getGradient();
+            grads.add(g);
+            try (NDArray s = g.square().sum()) {
+                sq += s.getFloat();
+            }
+        }
+        double norm = Math.sqrt(sq);
+        if (norm > bound) for (NDArray g : grads) g.muli((float) (bound / norm));
+        grads.forEach(NDArray::close);
+        return norm;
+    }
+
     public long step() {
         return step;
     }

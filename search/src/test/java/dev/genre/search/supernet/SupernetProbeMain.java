@@ -14,14 +14,28 @@ import java.util.SplittableRandom;
 public final class SupernetProbeMain {
     public static void main(String[] args) throws Exception {
         boolean fixed = args[1].equals("fixed");
+        // "mask" = a digit string of 7: 1 = the decision is sampled, 0 = it stays at the fixed child's option
+        String mask = args.length > 3 ? args[3] : "1111111";
         SearchConfig c = SearchConfig.defaults("probe", MnasReward.soft(1), 0).withEpochs(Integer.parseInt(args[2])).withControllerSteps(4);
+        if (args.length > 4) {
+            var t = c.train();
+            c = new SearchConfig(c.strategy(), c.epochs(), 0, c.controllerSteps(), c.validBatch(), c.calibrationBatches(), c.topK(), c.reward(),
+                    new dev.genre.search.train.TrainConfig(t.epochs(), t.batch(), args[5], Double.parseDouble(args[4]), t.momentum(),
+                            args[5].equals("sgd") ? 4e-5 : t.weightDecay(), t.warmupEpochs(), t.labelSmoothing(), t.mixupAlpha(), t.freqMasks(),
+                            t.freqMaskWidth(), t.timeMasks(), t.timeMaskWidth(), t.segmentFrames(), t.trainHop(), t.evalHop(), t.seed()), c.enas(), c.evolution());
+        }
         try (NDManager m = NDManager.newBaseManager()) {
             SearchRun.Outcome o = new SearchRun(c, s -> 1.0, Progress.none()).run(Path.of(args[0]), Path.of("/tmp/probe-" + args[1]), false,
                     space -> new SearchStrategy() {
                         final ArchChoice one = ArchChoice.ofTokens(new int[] {2,0,1,1,1,1,0, 2,0,0,1,1,1,0, 3,1,1,1,1,1,1, 3,1,1,1,1,1,1, 2,1,1,1,1,1,1, 3,1,1,1,1,1,1, 3,1,1,1,1,1,1});
                         public String name() { return "probe"; }
-                        public ArchChoice sampleForTraining(SplittableRandom rng) { return fixed ? one : space.random(rng); }
-                        public ArchChoice propose(SplittableRandom rng) { return fixed ? one : space.random(rng); }
+                        ArchChoice draw(SplittableRandom rng) {
+                            int[] t = space.random(rng).tokens(), f = one.tokens();
+                            for (int i = 0; i < t.length; i++) if (mask.charAt(i % 7) == '0') t[i] = f[i];
+                            return ArchChoice.ofTokens(t);
+                        }
+                        public ArchChoice sampleForTraining(SplittableRandom rng) { return fixed ? one : draw(rng); }
+                        public ArchChoice propose(SplittableRandom rng) { return fixed ? one : draw(rng); }
                         public void observe(ArchChoice child, double reward) {}
                         public double entropy() { return 0; }
                         public void save(Path dir) {}
