@@ -89,7 +89,7 @@ public final class OptimizerState {
             if (!only.contains(p.getValue())) continue;
             NDArray g = p.getValue().getArray().getGradient();
             grads.add(g);
-            try (NDArray s = g.square().sum()) {
+            try (NDArray squares = g.square(); NDArray s = squares.sum()) { // results land on the parameter's manager: close them
                 sq += s.getFloat();
             }
         }

@@ -30,7 +30,19 @@ public final class SupernetSpeedMain {
                     NDArray logits = net.forward(pass, x, true);
                     NDArray loss = logits.logSoftmax(1).get(":, 0").neg().mean();
                     gc.backward(loss);
+                    opt.clipGradientNorm(pass.used(), 5.0);
                     opt.update(1e-3, pass.used());
+                }
+                if (args.length > 1) { // also score a child as the search's evaluator does: calibrate, then evaluate
+                    try (NDManager stats = m.newSubManager()) {
+                        ChildPass pass = new ChildPass(space.random(rng), BnMode.CALIBRATE, stats);
+                        for (int b = 0; b < 3; b++) {
+                            try (NDManager sub = m.newSubManager()) {
+                                net.forward(pass, sub.randomNormal(net.inputShape(64)), false);
+                            }
+                            if (b < 2) pass.calibrated(); else pass.mode(BnMode.EVAL);
+                        }
+                    }
                 }
                 if (step % 10 == 9) {
                     double s = (System.nanoTime() - t0) / 1e9;
@@ -41,7 +53,7 @@ public final class SupernetSpeedMain {
         }
     }
 
-    static int held(NDManager m) {
+    public static int held(NDManager m) {
         try {
             java.lang.reflect.Field f = ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
             f.setAccessible(true);
@@ -51,7 +63,7 @@ public final class SupernetSpeedMain {
         }
     }
 
-    static long rssMb() {
+    public static long rssMb() {
         try {
             for (String l : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
                 if (l.startsWith("VmRSS")) return Long.parseLong(l.replaceAll("\\D", "")) / 1024;
