@@ -44,6 +44,7 @@ import java.util.Map;
 public final class SearchPipeline {
     public static final String OPTIONS = "pipeline.json";
     public static final String COMPARISON = "comparison.json";
+    public static final String FINALISTS = "finalists.json";
 
     /** Everything a run needs; saved as {@code pipeline.json} so {@code --resume RUN_DIR} needs nothing else. */
     @JsonPropertyOrder({"dataset", "device", "search", "retrainEpochs", "baseline", "target", "threads", "runs"})
@@ -91,19 +92,26 @@ public final class SearchPipeline {
                     s -> SearchStrategies.create(sc.strategy(), s, sc.enas(), sc.evolution(), m), m, 0);
         }
 
-        // The profile predicts; the device decides among the finalists.
+        // The profile predicts; the device decides among the finalists. A resumed run keeps the first
+        // measurement: timing noise must not pick a different winner than the one being retrained.
         LatencyTarget target = LatencyTarget.parse(o.target(), o.threads(), 10, o.runs(), null);
-        List<MeasuredFinalist> measured = new ArrayList<>();
-        progress.start("measuring " + search.finalists().size() + " finalists on " + o.target(), search.finalists().size());
-        for (SearchRun.Finalist f : search.finalists()) {
-            double ms = target.time(ProfileModels.network(f.spec(), profile.precision(), sc.seed())).p50();
-            measured.add(new MeasuredFinalist(f.key(), f.segmentAccuracy(), f.clipAccuracy(), f.latencyMs(), ms,
-                    sc.reward().of(f.segmentAccuracy(), ms), f.params(), f.macs(), f.spec()));
-            progress.step(f.key());
+        Path finalistsFile = out.resolve(FINALISTS);
+        List<MeasuredFinalist> measured;
+        if (resume && Files.isRegularFile(finalistsFile)) {
+            measured = List.of(Json.MAPPER.readValue(finalistsFile.toFile(), MeasuredFinalist[].class));
+        } else {
+            measured = new ArrayList<>();
+            progress.start("measuring " + search.finalists().size() + " finalists on " + o.target(), search.finalists().size());
+            for (SearchRun.Finalist f : search.finalists()) {
+                double ms = target.time(ProfileModels.network(f.spec(), profile.precision(), sc.seed())).p50();
+                measured.add(new MeasuredFinalist(f.key(), f.segmentAccuracy(), f.clipAccuracy(), f.latencyMs(), ms,
+                        sc.reward().of(f.segmentAccuracy(), ms), f.params(), f.macs(), f.spec()));
+                progress.step(f.key());
+            }
+            progress.finish();
+            measured.sort(Comparator.comparingDouble(MeasuredFinalist::reward).reversed());
+            Json.write(finalistsFile, measured);
         }
-        progress.finish();
-        measured.sort(Comparator.comparingDouble(MeasuredFinalist::reward).reversed());
-        Json.write(out.resolve("finalists.json"), measured);
         NetworkSpec best = measured.get(0).spec();
         Json.write(out.resolve(SearchRun.BEST_SPEC), best);
 
