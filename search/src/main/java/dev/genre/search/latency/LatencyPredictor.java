@@ -36,8 +36,4 @@ public final class LatencyPredictor {
         }
         return sum;
     }
-
-    public DeviceProfile profile() {
-        return profile;
-    }
 }
