@@ -234,7 +234,7 @@ public final class MelBenchmark {
     /** genre prep into a fresh folder, then again with nothing changed. */
     private double[] prepWallTimes() throws IOException {
         Path ds = cfg.work().resolve("dataset");
-        deleteTree(ds);
+        dev.genre.io.AtomicFiles.deleteTree(ds);
         PrepOptions o = new PrepOptions(params, SplitSpec.parse("0.8,0.1,0.1", 0), PrepOptions.DEFAULT_SEGMENT_FRAMES, cfg.threads());
         long t0 = System.nanoTime();
         new DatasetPrep(o, Progress.none(), out).run(cfg.data(), ds);
@@ -269,12 +269,5 @@ public final class MelBenchmark {
         Arrays.sort(s);
         int n = s.length;
         return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
     }
 }

@@ -55,4 +55,26 @@ public final class AtomicFiles {
     public static boolean isTemporary(Path p) {
         return p.getFileName().toString().contains(TMP_MARKER);
     }
+
+    /** Deletes a file or a folder with everything in it; nothing there is fine. */
+    public static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (java.util.stream.Stream<Path> s = Files.walk(p)) {
+            for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
+        }
+    }
+
+    /**
+     * Renames a fully written folder {@code staged} to {@code target}; an existing target is moved
+     * aside first and then removed, so a reader sees the old folder or the new one, never half of one.
+     */
+    public static void replaceDirectory(Path staged, Path target) throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = target.resolveSibling(target.getFileName() + TMP_MARKER + "old-" + System.nanoTime());
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+        if (old != null) deleteTree(old);
+    }
 }

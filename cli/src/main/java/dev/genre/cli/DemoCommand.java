@@ -137,25 +137,14 @@ final class DemoCommand implements Command {
         return OK;
     }
 
-    /** Copies a package folder into place via a temporary sibling and a rename, so the copy is never seen half-written. */
+    /** Copies a package folder into place through a staged sibling, so the copy is never seen half-written. */
     private static void copyTree(Path from, Path to) throws java.io.IOException {
         Path stage = to.resolveSibling(to.getFileName() + dev.genre.io.AtomicFiles.TMP_MARKER + "copy");
-        deleteTree(stage);
+        dev.genre.io.AtomicFiles.deleteTree(stage);
         Files.createDirectories(stage);
         try (var files = Files.list(from)) {
-            for (Path f : files.toList()) Files.copy(f, stage.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            for (Path f : files.toList()) Files.copy(f, stage.resolve(f.getFileName()));
         }
-        Path old = to.resolveSibling(to.getFileName() + dev.genre.io.AtomicFiles.TMP_MARKER + "old");
-        deleteTree(old);
-        if (Files.exists(to)) Files.move(to, old, StandardCopyOption.ATOMIC_MOVE);
-        Files.move(stage, to, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
-    }
-
-    private static void deleteTree(Path p) throws java.io.IOException {
-        if (!Files.exists(p)) return;
-        try (var s = Files.walk(p)) {
-            for (Path f : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-        }
+        dev.genre.io.AtomicFiles.replaceDirectory(stage, to);
     }
 }

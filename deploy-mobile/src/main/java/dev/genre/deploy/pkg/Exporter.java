@@ -22,15 +22,12 @@ import dev.genre.search.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * Turns a training run into a model package: float ONNX from the spec (checked against DJL on real
@@ -66,10 +63,10 @@ public final class Exporter {
         }
         try {
             Report r = build(trained, stage, o, progress);
-            replace(stage, out);
+            AtomicFiles.replaceDirectory(stage, out);
             return new Report(out, r.maxLogitDiff(), r.checkedSegments(), r.quant());
         } finally {
-            deleteTree(stage);
+            AtomicFiles.deleteTree(stage);
         }
     }
 
@@ -162,23 +159,5 @@ public final class Exporter {
                 fl.p50(), ql.p50(), ql.p50() / fl.p50(), List.of());
         Json.write(dir.resolve(ModelPackage.QUANT), r);
         return r;
-    }
-
-    /** Renames the staged package into place; an existing package is moved aside first and then removed. */
-    private static void replace(Path stage, Path out) throws IOException {
-        Path old = null;
-        if (Files.exists(out)) {
-            old = out.resolveSibling(out.getFileName() + AtomicFiles.TMP_MARKER + "old-" + System.nanoTime());
-            Files.move(out, old, StandardCopyOption.ATOMIC_MOVE);
-        }
-        Files.move(stage, out, StandardCopyOption.ATOMIC_MOVE);
-        if (old != null) deleteTree(old);
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path f : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(f);
-        }
     }
 }

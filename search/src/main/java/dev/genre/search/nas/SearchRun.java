@@ -2,7 +2,6 @@ package dev.genre.search.nas;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -22,16 +21,16 @@ import dev.genre.search.supernet.BnMode;
 import dev.genre.search.supernet.ChildPass;
 import dev.genre.search.supernet.Supernet;
 import dev.genre.search.train.Batches;
+import dev.genre.search.train.Checkpoint;
 import dev.genre.search.train.Evaluation;
 import dev.genre.search.train.LearningRate;
 import dev.genre.search.train.Normalization;
 import dev.genre.search.train.OptimizerState;
 import dev.genre.search.train.TrainConfig;
 import dev.genre.search.train.Trainer;
-import java.io.DataInputStream;
+import dev.genre.search.train.TrainingStep;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -239,10 +238,10 @@ public final class SearchRun {
             float loss, acc;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = net.forward(pass, input, true);
-                NDArray l = logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg().mean();
+                NDArray l = TrainingStep.crossEntropy(logits, target);
                 gc.backward(l);
                 loss = l.getFloat();
-                acc = logits.argMax(1).eq(target.argMax(1)).toType(DataType.FLOAT32, false).mean().getFloat();
+                acc = TrainingStep.accuracy(logits, target);
             }
             opt.clipGradientNorm(pass.used(), GRAD_BOUND);
             opt.update(lr, pass.used());
@@ -279,7 +278,7 @@ public final class SearchRun {
             for (Path p : files.toList()) {
                 String name = p.getFileName().toString();
                 if (name.equals("state.json") || name.equals(params) || name.equals(optim) || name.equals(strat)) continue;
-                deleteRecursively(p);
+                AtomicFiles.deleteTree(p);
             }
         }
     }
@@ -289,27 +288,9 @@ public final class SearchRun {
         Path dir = out.resolve(CHECKPOINT), stateFile = dir.resolve("state.json");
         if (!Files.isRegularFile(stateFile)) return null; // killed before the first pass finished: start over
         SearchState s = Json.read(stateFile, SearchState.class);
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(dir.resolve(s.supernet())))) {
-            net.loadParameters(manager, in);
-            for (var p : net.getParameters()) if (p.getValue().requiresGradient()) p.getValue().getArray().setRequiresGradient(true);
-        } catch (ai.djl.MalformedModelException e) {
-            throw new IOException(dir.resolve(s.supernet()) + ": " + e.getMessage(), e);
-        }
-        try (InputStream in = Files.newInputStream(dir.resolve(s.optimizer()))) {
-            NDList saved = NDList.decode(manager, in);
-            opt.restore(saved, s.step());
-            saved.close();
-        }
+        Checkpoint.restoreWeights(net, dir.resolve(s.supernet()), manager);
+        Checkpoint.restoreOptimizer(opt, dir.resolve(s.optimizer()), s.step(), manager);
         strategy.load(dir.resolve(s.strategy()));
         return s;
-    }
-
-    private static void deleteRecursively(Path p) throws IOException {
-        if (Files.isDirectory(p)) {
-            try (var s = Files.list(p)) {
-                for (Path c : s.toList()) deleteRecursively(c);
-            }
-        }
-        Files.deleteIfExists(p);
     }
 }

@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * atomically, and {@code state.json} (written last, atomically) names them, so a kill at any
  * moment leaves the previous complete checkpoint in force.
  */
-final class Checkpoint {
+public final class Checkpoint {
     static final String DIR = "checkpoint";
 
     record State(int epoch, long step, String params, String optimizer, List<EpochMetrics> history) {}
@@ -46,18 +46,27 @@ final class Checkpoint {
         Path dir = out.resolve(DIR);
         if (!Files.isRegularFile(dir.resolve("state.json"))) return null;
         State s = Json.read(dir.resolve("state.json"), State.class);
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(dir.resolve(s.params())))) {
+        restoreWeights(net, dir.resolve(s.params()), manager);
+        restoreOptimizer(opt, dir.resolve(s.optimizer()), s.step(), manager);
+        return s;
+    }
+
+    /** Loads saved weights into {@code net}; the loaded arrays are new tensors, so trainable ones collect gradients again. */
+    public static void restoreWeights(ai.djl.nn.Block net, Path file, NDManager manager) throws IOException {
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
             net.loadParameters(manager, in);
-            // Loaded arrays are new tensors: trainable ones must collect gradients again.
             for (var p : net.getParameters()) if (p.getValue().requiresGradient()) p.getValue().getArray().setRequiresGradient(true);
         } catch (MalformedModelException e) {
-            throw new IOException(dir.resolve(s.params()) + ": " + e.getMessage(), e);
+            throw new IOException(file + ": " + e.getMessage(), e);
         }
-        try (InputStream in = Files.newInputStream(dir.resolve(s.optimizer()))) {
+    }
+
+    /** Restores optimizer moments saved with {@code opt.state().encode(...)} at optimizer step {@code step}. */
+    public static void restoreOptimizer(OptimizerState opt, Path file, long step, NDManager manager) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
             NDList saved = NDList.decode(manager, in);
-            opt.restore(saved, s.step());
+            opt.restore(saved, step);
             saved.close();
         }
-        return s;
     }
 }

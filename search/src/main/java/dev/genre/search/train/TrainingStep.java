@@ -47,13 +47,23 @@ public final class TrainingStep {
             float loss, acc;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = net.forward(ps, new NDList(input), true).singletonOrThrow();
-                NDArray l = logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg().mean();
+                NDArray l = crossEntropy(logits, target);
                 gc.backward(l);
                 loss = l.getFloat();
-                acc = logits.argMax(1).eq(target.argMax(1)).toType(DataType.FLOAT32, false).mean().getFloat();
+                acc = accuracy(logits, target);
             }
             optimizer.update(lr);
             return new float[] {loss, acc};
         }
+    }
+
+    /** Mean cross-entropy of logits [N, classes] against soft targets (label smoothing, mixup). */
+    public static NDArray crossEntropy(NDArray logits, NDArray target) {
+        return logits.logSoftmax(1).mul(target).sum(new int[] {1}).neg().mean();
+    }
+
+    /** Share of rows whose arg-max matches the dominant target. */
+    public static float accuracy(NDArray logits, NDArray target) {
+        return logits.argMax(1).eq(target.argMax(1)).toType(DataType.FLOAT32, false).mean().getFloat();
     }
 }
