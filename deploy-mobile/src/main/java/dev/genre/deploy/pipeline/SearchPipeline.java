@@ -46,10 +46,24 @@ public final class SearchPipeline {
     public static final String COMPARISON = "comparison.json";
     public static final String FINALISTS = "finalists.json";
 
-    /** Everything a run needs; saved as {@code pipeline.json} so {@code --resume RUN_DIR} needs nothing else. */
-    @JsonPropertyOrder({"dataset", "device", "search", "retrainEpochs", "baseline", "target", "threads", "runs"})
+    /**
+     * Everything a run needs; saved as {@code pipeline.json} so {@code --resume RUN_DIR} needs nothing else.
+     *
+     * @param warmStart a previous run directory to start the search from when its space matches (null: from scratch)
+     */
+    @JsonPropertyOrder({"dataset", "device", "search", "retrainEpochs", "baseline", "target", "threads", "runs", "warmStart"})
     public record Options(String dataset, String device, SearchConfig search, int retrainEpochs, boolean baseline, String target,
-                          int threads, int runs) {
+                          int threads, int runs, String warmStart) {
+        public Options(String dataset, String device, SearchConfig search, int retrainEpochs, boolean baseline, String target, int threads,
+                       int runs) {
+            this(dataset, device, search, retrainEpochs, baseline, target, threads, runs, null);
+        }
+
+        public Options withWarmStart(Path previousRun) {
+            return new Options(dataset, device, search, retrainEpochs, baseline, target, threads, runs,
+                    previousRun == null ? null : previousRun.toString());
+        }
+
         public static Options read(Path runDir) throws IOException {
             Path f = runDir.resolve(OPTIONS);
             if (!Files.isRegularFile(f)) throw new IOException(runDir + ": not a search run (no " + OPTIONS + ")");
@@ -88,7 +102,9 @@ public final class SearchPipeline {
 
         SearchRun.Outcome search;
         try (NDManager m = NDManager.newBaseManager()) {
-            search = new SearchRun(sc, predictor::predictMs, progress).run(dataset, out, resume,
+            SearchRun run = new SearchRun(sc, predictor::predictMs, progress);
+            if (o.warmStart() != null) run = run.warmStartFrom(Path.of(o.warmStart()));
+            search = run.run(dataset, out, resume,
                     s -> SearchStrategies.create(sc.strategy(), s, sc.enas(), sc.evolution(), m), m, 0);
         }
 

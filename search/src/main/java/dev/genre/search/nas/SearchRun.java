@@ -62,9 +62,15 @@ public final class SearchRun {
     private final SearchConfig cfg;
     private final ToDoubleFunction<NetworkSpec> latencyMs;
     private final Progress progress;
+    private final Path warmStart;
 
-    /** The run directory's fixed facts; a resumed run must match them. */
-    public record Setup(String dataset, SearchSpace space, SearchConfig config, Normalization normalization, List<String> genres) {}
+    /**
+     * The run directory's fixed facts; a resumed run must match them.
+     *
+     * @param warmStart the run directory whose last supernet and strategy this run started from, or null (from scratch)
+     */
+    public record Setup(String dataset, SearchSpace space, SearchConfig config, Normalization normalization, List<String> genres,
+                        String warmStart) {}
 
     /** A finalist: its spec, whole-validation scores, predicted latency and reward. */
     public record Finalist(String key, int[] tokens, NetworkSpec spec, double segmentAccuracy, double clipAccuracy, double latencyMs,
@@ -79,9 +85,32 @@ public final class SearchRun {
 
     /** @param latencyMs the device's predicted latency of a spec (the profile's table sum) */
     public SearchRun(SearchConfig cfg, ToDoubleFunction<NetworkSpec> latencyMs, Progress progress) {
+        this(cfg, latencyMs, progress, null);
+    }
+
+    private SearchRun(SearchConfig cfg, ToDoubleFunction<NetworkSpec> latencyMs, Progress progress, Path warmStart) {
         this.cfg = cfg;
         this.latencyMs = latencyMs;
         this.progress = progress;
+        this.warmStart = warmStart;
+    }
+
+    /**
+     * Starts a new run from a previous run's last supernet weights and strategy state (not its optimizer,
+     * schedule or scores) when that run searched the same space over the same genres; otherwise from
+     * scratch. Nightly searches over a slowly growing clip folder use it. {@link Setup#warmStart()} says which.
+     */
+    public SearchRun warmStartFrom(Path previousRun) {
+        return new SearchRun(cfg, latencyMs, progress, previousRun);
+    }
+
+    /** The previous run's checkpoint state when it can seed a search of this space and genres, else null. */
+    public static SearchState warmStartState(Path previousRun, SearchSpace space, List<String> genres) throws IOException {
+        if (previousRun == null || !Files.isRegularFile(previousRun.resolve(CONFIG))) return null;
+        Setup before = setupOf(previousRun);
+        Path state = previousRun.resolve(CHECKPOINT).resolve("state.json");
+        if (!before.space().equals(space) || !before.genres().equals(genres) || !Files.isRegularFile(state)) return null;
+        return Json.read(state, SearchState.class);
     }
 
     /** The space a search of this dataset explores: the default skeleton at the dataset's mel bands, segment length and genres. */
@@ -109,7 +138,9 @@ public final class SearchRun {
         if (valid.size() == 0) throw new IOException(dataset + ": the validation split is empty; the search scores children on it");
         List<String> genres = train.manifest().genres();
         SearchSpace space = spaceFor(train.manifest(), cfg);
-        Setup setup = new Setup(dataset.toAbsolutePath().normalize().toString(), space, cfg, Normalization.of(train), genres);
+        SearchState seed = resume ? null : warmStartState(warmStart, space, genres);
+        Setup setup = new Setup(dataset.toAbsolutePath().normalize().toString(), space, cfg, Normalization.of(train), genres,
+                seed == null ? null : warmStart.toAbsolutePath().normalize().toString());
         Files.createDirectories(out);
         if (resume) {
             Setup before = setupOf(out);
@@ -127,6 +158,11 @@ public final class SearchRun {
         OptimizerState opt = new OptimizerState(tc.optimizer(), tc.momentum(), tc.weightDecay(), net.getParameters(), manager);
         try (SearchStrategy strategy = strategies.apply(space)) {
             SearchState state = resume ? loadCheckpoint(out, net, opt, strategy, manager) : null;
+            if (seed != null) {
+                Path dir = warmStart.resolve(CHECKPOINT);
+                Checkpoint.restoreWeights(net, dir.resolve(seed.supernet()), manager);
+                strategy.load(dir.resolve(seed.strategy()));
+            }
             int epoch = state == null ? 0 : state.epoch();
             int planned = state == null ? cfg.epochs() : state.plannedEpochs();
             double spent = state == null ? 0 : state.seconds();
