@@ -83,6 +83,12 @@ public final class RunHistory {
         }
     }
 
+    public Optional<RunEntry> find(String runId) throws SQLException {
+        try (Connection c = db.connect()) {
+            return find(c, runId);
+        }
+    }
+
     /** The job's runs, most recent first. */
     public List<RunEntry> of(String job) throws SQLException {
         List<RunEntry> all = new ArrayList<>(list().stream().filter(e -> e.job().equals(job)).toList());

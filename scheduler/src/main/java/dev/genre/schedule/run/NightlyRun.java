@@ -14,6 +14,8 @@ import dev.genre.run.Progress;
 import dev.genre.schedule.config.JobConfig;
 import dev.genre.schedule.history.RunEntry;
 import dev.genre.schedule.history.RunHistory;
+import dev.genre.search.nas.SearchRun;
+import dev.genre.search.space.SearchSpace;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,9 +64,10 @@ public final class NightlyRun {
         try {
             e = work(e);
         } catch (RunStopped s) {
-            e = e.finished(RunEntry.Status.INTERRUPTED, System.currentTimeMillis(), s.getMessage() + "; the next run resumes from the last checkpoint");
+            e = history.find(e.runId()).orElse(e) // with what the run got to record before it stopped
+                    .finished(RunEntry.Status.INTERRUPTED, System.currentTimeMillis(), s.getMessage() + "; the next run resumes from the last checkpoint");
         } catch (Exception | Error x) {
-            history.update(e.finished(RunEntry.Status.FAILED, System.currentTimeMillis(), x.toString()));
+            history.update(history.find(e.runId()).orElse(e).finished(RunEntry.Status.FAILED, System.currentTimeMillis(), x.toString()));
             throw x;
         }
         history.update(e);
@@ -95,17 +98,16 @@ public final class NightlyRun {
                 runDir = runs.resolve(e.runId() + "-" + e.attempts()); // this fire's earlier attempt ran on other data
             }
         }
-        SearchPipeline.Options o = job.search().options(dataset);
+        SearchPipeline.Options o = resume ? SearchPipeline.Options.read(runDir) : job.search().options(dataset);
         if (!resume) {
-            o = o.withWarmStart(warmStartSource(e, stamp));
+            o = o.withWarmStart(warmStartSource(e, stamp, SearchRun.spaceFor(m, o.search()), m.genres()));
             Files.createDirectories(runDir);
             Json.write(runDir.resolve(STAMP), stamp);
         }
-        e = e.withSearch(runDir.toString(), false, resume, changes);
+        e = e.withSearch(runDir.toString(), o.warmStart() != null, resume, changes);
         history.update(e);
 
-        SearchPipeline.Result r = SearchPipeline.run(resume ? SearchPipeline.Options.read(runDir) : o, runDir, resume, progress);
-        e = e.withSearch(runDir.toString(), r.search().setup().warmStart() != null, resume, changes);
+        SearchPipeline.Result r = SearchPipeline.run(o, runDir, resume, progress);
         ((StoppableProgress) progress).check();
 
         SearchPipeline.Options used = SearchPipeline.Options.read(runDir);
@@ -123,12 +125,12 @@ public final class NightlyRun {
         return history.of(job.name()).stream().filter(p -> !p.runId().equals(e.runId())).toList();
     }
 
-    /** The most recent earlier run with a search checkpoint on data with the same parameters, or null. */
-    private Path warmStartSource(RunEntry e, DataStamp stamp) throws Exception {
+    /** The most recent earlier run with a search checkpoint of the same space, on data with the same parameters, or null. */
+    private Path warmStartSource(RunEntry e, DataStamp stamp, SearchSpace space, List<String> genres) throws Exception {
         for (RunEntry p : previous(e)) {
             if (p.runDir() == null) continue;
             Path dir = Path.of(p.runDir());
-            if (stamp.sameParameters(stampOf(dir)) && Files.isRegularFile(dir.resolve("checkpoint").resolve("state.json"))) return dir;
+            if (stamp.sameParameters(stampOf(dir)) && SearchRun.warmStartState(dir, space, genres) != null) return dir;
         }
         return null;
     }
