@@ -20,7 +20,8 @@ import org.apache.commons.cli.ParseException;
 public final class Genre {
     private static final List<Command> COMMANDS = List.of(
             new DemoCommand(), new SynthCommand(), new PrepCommand(), new MelCommand(), new ArchCommand(), new TrainCommand(), new ExportCommand(),
-            new ClassifyCommand(), new MeasureCommand(), new SearchCommand(), new ProfileDeviceCommand(), new BenchCommand());
+            new ClassifyCommand(), new MeasureCommand(), new SearchCommand(), new ProfileDeviceCommand(), new ScheduleCommand(), new RunsCommand(),
+            new BenchCommand());
 
     private Genre() {}
 

@@ -7,7 +7,6 @@ import dev.genre.search.nas.SearchConfig;
 import dev.genre.search.space.SearchSpace;
 import dev.genre.search.strategy.SearchStrategies;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
@@ -79,7 +78,7 @@ final class SearchCommand implements Command {
             SearchConfig sc = SearchConfig.defaults(strategy, reward, Flags.longValue(cmd, "seed", 0));
             if (cmd.hasOption("epochs") && cmd.hasOption("time-budget")) throw new IllegalArgumentException("give --epochs or --time-budget, not both");
             if (cmd.hasOption("epochs")) sc = sc.withEpochs(Flags.intValue(cmd, "epochs", 30));
-            if (cmd.hasOption("time-budget")) sc = sc.withEpochs(1000).withTimeBudget(parseDuration(cmd.getOptionValue("time-budget")).toSeconds());
+            if (cmd.hasOption("time-budget")) sc = sc.withEpochs(1000).withTimeBudget(dev.genre.schedule.config.SearchParams.budget(cmd.getOptionValue("time-budget")).toSeconds());
             sc = sc.withControllerSteps(Flags.intValue(cmd, "controller-steps", sc.controllerSteps())).withTopK(Flags.intValue(cmd, "top", sc.topK()));
             o = new SearchPipeline.Options(Path.of(cmd.getOptionValue("data")).toAbsolutePath().toString(),
                     Path.of(cmd.getOptionValue("device")).toAbsolutePath().toString(), sc, Flags.intValue(cmd, "retrain-epochs", 30),
@@ -101,16 +100,5 @@ final class SearchCommand implements Command {
         }
         System.out.println("Run: " + out + " (search.json, best-spec.json, pareto.png, comparison.json, package/)");
         return OK;
-    }
-
-    /** 90m, 2h, 1h30m, 45s, or ISO-8601 (PT2H). */
-    static Duration parseDuration(String s) {
-        String t = s.trim().toUpperCase(Locale.ROOT);
-        try {
-            if (t.startsWith("P")) return Duration.parse(t);
-            return Duration.parse("PT" + t);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new IllegalArgumentException("--time-budget must look like 90m, 2h or 1h30m, not " + s);
-        }
     }
 }

@@ -70,8 +70,8 @@ class GenreTest {
         Result strategy = genre("search", "--data", "d", "--device", "p", "--target-latency-ms", "1", "--output", "o", "--strategy", "darts");
         assertEquals(2, strategy.code());
         assertTrue(strategy.err().contains("enas"), strategy.err());
-        assertEquals(java.time.Duration.ofMinutes(90), SearchCommand.parseDuration("1h30m"));
-        assertEquals(java.time.Duration.ofSeconds(45), SearchCommand.parseDuration("45s"));
+        assertEquals(java.time.Duration.ofMinutes(90), dev.genre.schedule.config.SearchParams.budget("1h30m"));
+        assertEquals(java.time.Duration.ofSeconds(45), dev.genre.schedule.config.SearchParams.budget("45s"));
         assertEquals(2, genre("search", "--data", "d", "--device", "p", "--target-latency-ms", "1", "--output", "o", "--time-budget", "soon").code());
     }
 
