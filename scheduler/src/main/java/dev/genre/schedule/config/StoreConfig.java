@@ -23,7 +23,7 @@ public record StoreConfig(String url, String user, String password, boolean clus
         if (misfireThresholdMs <= 0) misfireThresholdMs = 60_000;
         if (schedulerName == null) schedulerName = "genre";
         if (instanceId == null) instanceId = "AUTO";
-        if (cluster && isH2()) throw new IllegalArgumentException("store.cluster needs a shared database server (PostgreSQL), not embedded H2");
+        if (cluster && url.startsWith("jdbc:h2:")) throw new IllegalArgumentException("store.cluster needs a shared database server (PostgreSQL), not embedded H2");
     }
 
     /** An embedded H2 database in {@code file}.mv.db; AUTO_SERVER lets {@code genre schedule status} and {@code genre runs} read it while the scheduler runs. */
