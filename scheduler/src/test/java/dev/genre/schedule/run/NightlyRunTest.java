@@ -33,9 +33,9 @@ import org.quartz.JobKey;
 
 /**
  * Three nights of a real job on synthesized clips (real libtorch, ONNX Runtime, H2): the first,
- * fired by Quartz, promotes its package; new clips arrive and the second is stopped after its
- * first search pass, having warm-started from the first; the third resumes the second's run and
- * decides the promotion on the same test split.
+ * fired by Quartz, promotes its package; new clips arrive and the second, warm-started from the
+ * first, is stopped with the scheduler after its first search pass; the third resumes the second's
+ * run and decides the promotion on the same test split.
  */
 class NightlyRunTest {
     @TempDir
@@ -83,10 +83,24 @@ class NightlyRunTest {
             }
         }
         PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
-        long night2 = first.scheduledAt() + 86_400_000L;
-        Path run2 = tmp.resolve("runs").resolve(RunHistory.runId("nightly", night2));
-        RunEntry second = new NightlyRun(job, models, history, "test", () -> Files.exists(run2.resolve("checkpoint/state.json")), Progress.none(),
-                quiet).run(night2, false);
+        RunEntry second;
+        try (NightlyScheduler s = NightlyScheduler.open(cfg.store())) {
+            s.start();
+            s.quartz().triggerJob(JobKey.jobKey("nightly", NightlyScheduler.GROUP));
+            // Stopping the scheduler (what genre schedule stop's SIGTERM does) once the search has checkpointed a pass.
+            long end = System.currentTimeMillis() + 300_000;
+            RunEntry r = null;
+            while (System.currentTimeMillis() < end) {
+                r = history.list().stream().filter(e -> e.scheduledAt() != first.scheduledAt()).findFirst().orElse(null);
+                if (r != null && r.runDir() != null && Files.exists(Path.of(r.runDir(), "checkpoint/state.json"))) break;
+                Thread.sleep(100);
+            }
+            assertNotNull(r, "night 2 never started");
+            s.stop();
+            second = history.find(r.runId()).orElseThrow();
+        }
+        Path run2 = Path.of(second.runDir());
+        long night2 = second.scheduledAt();
         assertEquals(RunEntry.Status.INTERRUPTED, second.status(), second.message());
         assertTrue(second.warmStart(), "same space and mel parameters: warm start");
         assertEquals(Path.of(first.runDir()).toAbsolutePath().normalize().toString(), SearchRun.setupOf(run2).warmStart());
