@@ -3,9 +3,11 @@ package dev.genre.schedule.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.genre.audio.synth.SyntheticDataset;
+import dev.genre.dataset.Manifest;
 import dev.genre.deploy.latency.DeviceProfiler;
 import dev.genre.deploy.latency.LatencyTarget;
 import dev.genre.deploy.pkg.ModelPackage;
@@ -72,6 +74,10 @@ class NightlyRunTest {
         assertTrue(Files.isSymbolicLink(models.resolve(Promotion.CURRENT)));
         assertEquals(models.resolve(first.runId()).toRealPath(), models.resolve(Promotion.CURRENT).toRealPath());
         assertTrue(ModelPackage.open(models.resolve(Promotion.CURRENT)).hasInt8());
+        List<String> genres = Manifest.read(tmp.resolve("dataset")).genres();
+        assertNotNull(SearchRun.warmStartState(Path.of(first.runDir()), space, genres), "night 1 can seed a search of the same space");
+        assertNull(SearchRun.warmStartState(Path.of(first.runDir()), space.withClasses(4), List.of("a", "b", "c", "d")),
+                "another space (a fourth genre) starts from scratch");
 
         // New clips arrive. Night 2 starts from night 1's supernet and is stopped after its first pass.
         Path extra = tmp.resolve("extra");
