@@ -31,7 +31,8 @@ public record ScheduleConfig(String format, String home, StoreConfig store, Stri
         if (jobs == null || jobs.isEmpty()) throw new IllegalArgumentException("a schedule needs at least one job");
         Set<String> names = new HashSet<>();
         for (JobConfig j : jobs) if (!names.add(j.name())) throw new IllegalArgumentException("two jobs are named " + j.name());
-        jobs = List.copyOf(jobs);
+        String h = home;
+        jobs = jobs.stream().map(j -> j.withDefaults(h)).toList();
     }
 
     public static ScheduleConfig read(Path file) throws IOException {

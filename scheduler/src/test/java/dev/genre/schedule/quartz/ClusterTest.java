@@ -38,6 +38,7 @@ import org.quartz.TriggerBuilder;
  */
 class ClusterTest {
     private static final long EVERY = 2_000;
+    private static final String[] JOBS = {"tick", "tock"};
     @TempDir
     Path tmp;
     private final List<Process> nodes = new ArrayList<>();
@@ -54,32 +55,41 @@ class ClusterTest {
         RunHistory history;
         try (NightlyScheduler s = NightlyScheduler.open(admin)) {
             history = new RunHistory(s.database());
-            JobDetail tick = JobBuilder.newJob(RecordingJob.class).withIdentity("tick", NightlyScheduler.GROUP).storeDurably().requestRecovery()
-                    .usingJobData("millis", "300").build();
-            s.schedule(tick, "0/2 * * * * ?", null);
+            // Two jobs on one cron, each longer than half the interval: a node (one worker thread) busy
+            // with one must leave the other to the second node, so both nodes take fires.
+            for (String name : JOBS) {
+                JobDetail job = JobBuilder.newJob(RecordingJob.class).withIdentity(name, NightlyScheduler.GROUP).storeDurably().requestRecovery()
+                        .usingJobData("millis", "1200").build();
+                s.schedule(job, "0/2 * * * * ?", null);
+            }
         }
         nodes.add(node(store, "node-a"));
         nodes.add(node(store, "node-b"));
         Thread.sleep(24_000);
         try (NightlyScheduler s = NightlyScheduler.open(admin)) {
-            s.quartz().pauseJob(JobKey.jobKey("tick", NightlyScheduler.GROUP));
+            for (String name : JOBS) s.quartz().pauseJob(JobKey.jobKey(name, NightlyScheduler.GROUP));
         }
-        Thread.sleep(1_500); // the last fire finishes
+        Thread.sleep(3_000); // the last fires finish
 
-        List<RunEntry> ticks = history.list().stream().filter(e -> e.job().equals("tick")).toList();
-        assertTrue(ticks.size() >= 8, "fires in 24 s every 2 s: " + ticks.size());
         Map<String, Integer> perNode = new TreeMap<>();
-        for (int i = 0; i < ticks.size(); i++) {
-            RunEntry e = ticks.get(i);
-            assertEquals(1, e.attempts(), "fire " + e.runId() + " ran more than once");
-            assertEquals(RunEntry.Status.SUCCEEDED, e.status(), e.toString());
-            if (i > 0) {
-                assertEquals(EVERY, e.scheduledAt() - ticks.get(i - 1).scheduledAt(), "a fire is missing before " + e.runId());
-                assertTrue(e.startedAt() >= ticks.get(i - 1).endedAt(), "two fires of one job overlapped: " + ticks.get(i - 1) + " / " + e);
+        int fires = 0;
+        for (String name : JOBS) {
+            List<RunEntry> runs = history.list().stream().filter(e -> e.job().equals(name)).toList();
+            assertTrue(runs.size() >= 8, name + ": fires in 24 s every 2 s: " + runs.size());
+            for (int i = 0; i < runs.size(); i++) {
+                RunEntry e = runs.get(i);
+                assertEquals(1, e.attempts(), "fire " + e.runId() + " ran more than once");
+                assertEquals(RunEntry.Status.SUCCEEDED, e.status(), e.toString());
+                if (i > 0) {
+                    assertEquals(EVERY, e.scheduledAt() - runs.get(i - 1).scheduledAt(), "a fire is missing before " + e.runId());
+                    assertTrue(e.startedAt() >= runs.get(i - 1).endedAt(), "two fires of one job overlapped: " + runs.get(i - 1) + " / " + e);
+                }
+                perNode.merge(e.node(), 1, Integer::sum);
             }
-            perNode.merge(e.node(), 1, Integer::sum);
+            fires += runs.size();
         }
-        System.out.println("cluster: " + ticks.size() + " fires, each once; per node " + perNode);
+        assertEquals(2, perNode.size(), "both nodes took fires: " + perNode);
+        System.out.println("cluster: " + fires + " fires of 2 jobs, each exactly once; per node " + perNode);
 
         // A long job; kill whichever node picks it up, and the other recovers it.
         try (NightlyScheduler s = NightlyScheduler.open(admin)) {
