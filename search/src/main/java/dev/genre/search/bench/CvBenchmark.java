@@ -89,7 +89,8 @@ public final class CvBenchmark {
         out.printf("cv: %d clips in %d genres from %s (%d rejected), log-mels in %.1f s; %d folds, seed %d -> %s%n", folds.clips().size(),
                 folds.genres().size(), cfg.data(), prepared.rejects().size(), melSeconds, folds.folds(), folds.seed(), foldsFile);
         out.println("cv: " + PROTOCOL);
-        for (String stale : List.of("folds", "djl")) AtomicFiles.deleteTree(cfg.work().resolve(stale)); // an earlier run's, maybe more folds
+        // An earlier run's outputs (maybe with more folds, or a peer this run skips) must not pass for this run's.
+        for (String stale : List.of("folds", "djl", PEER_JSON)) AtomicFiles.deleteTree(cfg.work().resolve(stale));
 
         Engine.getInstance(); // loads libtorch, which must be there before its thread count is set
         JniUtils.setNumThreads(cfg.threads());
@@ -144,7 +145,6 @@ public final class CvBenchmark {
     private PeerRun pytorch(Path foldsFile) throws Exception {
         if (!Files.isRegularFile(cfg.peerScript())) return skip("script " + cfg.peerScript() + " not found");
         Path json = cfg.work().resolve(PEER_JSON);
-        Files.deleteIfExists(json);
         TrainConfig t = cfg.recipe();
         List<String> cmd = List.of(cfg.python(), cfg.peerScript().toString(), "--folds", foldsFile.toString(), "--json", json.toString(),
                 "--epochs", Integer.toString(t.epochs()), "--batch", Integer.toString(t.batch()), "--threads", Integer.toString(cfg.threads()),
