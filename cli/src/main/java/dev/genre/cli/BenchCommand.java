@@ -1,9 +1,13 @@
 package dev.genre.cli;
 
 import dev.genre.bench.MelBenchmark;
+import dev.genre.io.Hashes;
+import dev.genre.search.bench.CvBenchmark;
 import dev.genre.search.bench.TrainBenchmark;
+import dev.genre.search.train.TrainConfig;
 import java.util.List;
 import dev.genre.io.Json;
+import dev.genre.run.Progress;
 import dev.genre.run.RunRecord;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,12 +24,12 @@ final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "benchmarks against their peers: 'bench mel' (vs torchaudio), 'bench train' (vs PyTorch)";
+        return "benchmarks against their peers: 'bench mel' (vs torchaudio), 'bench train' (vs PyTorch), 'bench cv' (k-fold accuracy vs a PyTorch recipe)";
     }
 
     @Override
     public String usage() {
-        return "mel|train [--data DIR] [--output FILE.json] [--repeats N] [--threads N]";
+        return "mel|train|cv [--data DIR] [--output FILE.json] [--repeats N] [--threads N] [--folds N] [--epochs N] [--seed K] [--no-peer]";
     }
 
     @Override
@@ -34,23 +38,29 @@ final class BenchCommand implements Command {
         o.addOption(Flags.value("data", "DIR", "<genre>/*.wav clips (default ../shared/data/gtzan-dev)"));
         o.addOption(Flags.value("output", "FILE", "results JSON (default data/bench/<name>.json)"));
         o.addOption(Flags.value("repeats", "N", "repeats per measurement; medians are reported (default 3)"));
-        o.addOption(Flags.value("threads", "N", "threads for the all-cores (mel) or training (train) run (default: all cores)"));
+        o.addOption(Flags.value("threads", "N", "threads for the all-cores (mel) or training (train) run (default: all cores); cv: libtorch"
+                + " threads of both peers (default 2)"));
         o.addOption(Flags.value("runs", "N", "train: inference runs after warm-up (default 200)"));
         o.addOption(Flags.value("steps", "N", "train: timed training steps after warm-up (default 20)"));
         o.addOption(Flags.value("python", "EXE", "python with the peer (torchaudio or torchvision) (default /usr/bin/python3)"));
+        o.addOption(Flags.value("folds", "N", "cv: folds, stratified by genre, assigned per clip (default 5)"));
+        o.addOption(Flags.value("epochs", "N", "cv: training epochs per fold, both peers (default " + TrainConfig.defaults().epochs() + ")"));
+        o.addOption(Flags.value("seed", "K", "cv: seed of the fold assignment and of training (default 0)"));
+        o.addOption(Flags.flag("no-peer", "cv: run only this project's trainer, not the PyTorch recipe"));
         return o;
     }
 
     @Override
     public int run(CommandLine cmd) throws Exception {
-        if (cmd.getArgList().size() != 1 || !List.of("mel", "train").contains(cmd.getArgList().get(0))) {
-            throw new IllegalArgumentException("expected a benchmark name: mel or train");
+        if (cmd.getArgList().size() != 1 || !List.of("mel", "train", "cv").contains(cmd.getArgList().get(0))) {
+            throw new IllegalArgumentException("expected a benchmark name: mel, train or cv");
         }
         String name = cmd.getArgList().get(0);
         Instant started = Instant.now();
         Path output = Flags.path(cmd, "output", "data/bench/" + name + ".json");
         Path home = Path.of(System.getProperty("genre.home", "."));
         if (name.equals("train")) return train(cmd, output, home, started);
+        if (name.equals("cv")) return cv(cmd, output, home, started);
         MelBenchmark.Config cfg = new MelBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
                 output.toAbsolutePath().getParent().resolve("mel-work"), Flags.intValue(cmd, "repeats", 3), Flags.threads(cmd),
                 home.resolve("bench/torchaudio_logmel.py"), cmd.getOptionValue("python", "/usr/bin/python3"));
@@ -79,6 +89,28 @@ final class BenchCommand implements Command {
         params.put("runs", cfg.runs());
         RunRecord.of("bench train", params, 0L, Map.of(), started, Map.of("results", output.toString()))
                 .writeTo(output.toAbsolutePath().getParent());
+        System.out.println("results: " + output);
+        return OK;
+    }
+
+    private int cv(CommandLine cmd, Path output, Path home, Instant started) throws Exception {
+        TrainConfig d = TrainConfig.defaults();
+        TrainConfig recipe = d.with(Flags.intValue(cmd, "epochs", d.epochs()), d.batch(), d.lr(), Flags.longValue(cmd, "seed", 0));
+        CvBenchmark.Config cfg = new CvBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
+                output.toAbsolutePath().getParent().resolve("cv-work"), Flags.intValue(cmd, "folds", 5), recipe,
+                Flags.intValue(cmd, "threads", 2), cmd.hasOption("no-peer") ? null : home.resolve("bench/pytorch_cv.py"),
+                cmd.getOptionValue("python", "/usr/bin/python3"));
+        Map<String, Object> result = new CvBenchmark(cfg, System.out, Progress.auto()).run();
+        Json.write(output, result);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("data", cfg.data().toAbsolutePath().normalize().toString());
+        params.put("folds", cfg.folds());
+        params.put("recipe", recipe);
+        params.put("threads", cfg.threads());
+        params.put("peer", cfg.peerScript() != null);
+        Path foldsFile = cfg.work().resolve(CvBenchmark.FOLDS_FILE);
+        RunRecord.of("bench cv", params, recipe.seed(), Map.of(CvBenchmark.FOLDS_FILE + ".sha256", Hashes.sha256(foldsFile)), started,
+                Map.of("results", output.toString())).writeTo(output.toAbsolutePath().getParent());
         System.out.println("results: " + output);
         return OK;
     }

@@ -1,0 +1,12 @@
+package dev.genre.search.cv;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * One fold's test scores: segment accuracy, and clip accuracy from the mean of each clip's segment
+ * probabilities. {@code seconds} is the fold's wall time (training and testing). Both peers of
+ * {@code genre bench cv} report folds in this shape.
+ */
+@JsonPropertyOrder({"fold", "trainClips", "testClips", "testSegments", "segmentAccuracy", "clipAccuracy", "seconds"})
+public record FoldResult(int fold, int trainClips, int testClips, int testSegments, double segmentAccuracy, double clipAccuracy,
+                         double seconds) {}
