@@ -40,7 +40,12 @@ public record RunRecord(
     }
 
     public void writeTo(Path dir) throws IOException {
-        AtomicFiles.write(dir.resolve(FILE), Json.pretty(this));
+        writeFile(dir.resolve(FILE));
+    }
+
+    /** For outputs that share a folder (benchmarks): {@code NAME.run.json} next to {@code NAME.json}. */
+    public void writeFile(Path file) throws IOException {
+        AtomicFiles.write(file, Json.pretty(this));
     }
 
     /** This project's version and those of the JVM and libraries, from the build's own record. */

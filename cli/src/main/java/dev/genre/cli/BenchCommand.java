@@ -1,6 +1,7 @@
 package dev.genre.cli;
 
 import dev.genre.bench.MelBenchmark;
+import dev.genre.deploy.bench.Int8CvBenchmark;
 import dev.genre.io.Hashes;
 import dev.genre.search.bench.CvBenchmark;
 import dev.genre.search.bench.TrainBenchmark;
@@ -24,12 +25,12 @@ final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "benchmarks against their peers: 'bench mel' (vs torchaudio), 'bench train' (vs PyTorch), 'bench cv' (k-fold accuracy vs a PyTorch recipe)";
+        return "benchmarks against their peers: 'bench mel' (vs torchaudio), 'bench train' (vs PyTorch), 'bench cv' (k-fold accuracy vs a PyTorch recipe), 'bench int8' (int8 vs float on the cv folds)";
     }
 
     @Override
     public String usage() {
-        return "mel|train|cv [--data DIR] [--output FILE.json] [--repeats N] [--threads N] [--folds N] [--epochs N] [--seed K] [--no-peer]";
+        return "mel|train|cv|int8 [--data DIR] [--output FILE.json] [--repeats N] [--threads N] [--folds N] [--epochs N] [--seed K] [--no-peer]";
     }
 
     @Override
@@ -42,6 +43,7 @@ final class BenchCommand implements Command {
                 + " threads of both peers (default 2)"));
         o.addOption(Flags.value("runs", "N", "train: inference runs after warm-up (default 200)"));
         o.addOption(Flags.value("steps", "N", "train: timed training steps after warm-up (default 20)"));
+        o.addOption(Flags.value("cv-work", "DIR", "int8: the cross-validation work folder of bench cv (default data/bench/cv-work)"));
         o.addOption(Flags.value("python", "EXE", "python with the peer (torchaudio or torchvision) (default /usr/bin/python3)"));
         o.addOption(Flags.value("folds", "N", "cv: folds, stratified by genre, assigned per clip (default 5)"));
         o.addOption(Flags.value("epochs", "N", "cv: training epochs per fold, both peers (default " + TrainConfig.defaults().epochs() + ")"));
@@ -52,8 +54,8 @@ final class BenchCommand implements Command {
 
     @Override
     public int run(CommandLine cmd) throws Exception {
-        if (cmd.getArgList().size() != 1 || !List.of("mel", "train", "cv").contains(cmd.getArgList().get(0))) {
-            throw new IllegalArgumentException("expected a benchmark name: mel, train or cv");
+        if (cmd.getArgList().size() != 1 || !List.of("mel", "train", "cv", "int8").contains(cmd.getArgList().get(0))) {
+            throw new IllegalArgumentException("expected a benchmark name: mel, train, cv or int8");
         }
         String name = cmd.getArgList().get(0);
         Instant started = Instant.now();
@@ -61,6 +63,7 @@ final class BenchCommand implements Command {
         Path home = Path.of(System.getProperty("genre.home", "."));
         if (name.equals("train")) return train(cmd, output, home, started);
         if (name.equals("cv")) return cv(cmd, output, home, started);
+        if (name.equals("int8")) return int8(cmd, output, started);
         MelBenchmark.Config cfg = new MelBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
                 output.toAbsolutePath().getParent().resolve("mel-work"), Flags.intValue(cmd, "repeats", 3), Flags.threads(cmd),
                 home.resolve("bench/torchaudio_logmel.py"), cmd.getOptionValue("python", "/usr/bin/python3"));
@@ -71,7 +74,7 @@ final class BenchCommand implements Command {
         params.put("repeats", cfg.repeats());
         params.put("threads", cfg.threads());
         RunRecord.of("bench mel", params, null, Map.of(), started, Map.of("results", output.toString()))
-                .writeTo(output.toAbsolutePath().getParent());
+                .writeFile(runRecordFile(output));
         System.out.println("results: " + output);
         return OK;
     }
@@ -88,7 +91,7 @@ final class BenchCommand implements Command {
         params.put("steps", cfg.steps());
         params.put("runs", cfg.runs());
         RunRecord.of("bench train", params, 0L, Map.of(), started, Map.of("results", output.toString()))
-                .writeTo(output.toAbsolutePath().getParent());
+                .writeFile(runRecordFile(output));
         System.out.println("results: " + output);
         return OK;
     }
@@ -110,8 +113,29 @@ final class BenchCommand implements Command {
         params.put("peer", cfg.peerScript() != null);
         Path foldsFile = cfg.work().resolve(CvBenchmark.FOLDS_FILE);
         RunRecord.of("bench cv", params, recipe.seed(), Map.of(CvBenchmark.FOLDS_FILE + ".sha256", Hashes.sha256(foldsFile)), started,
-                Map.of("results", output.toString())).writeTo(output.toAbsolutePath().getParent());
+                Map.of("results", output.toString())).writeFile(runRecordFile(output));
         System.out.println("results: " + output);
         return OK;
+    }
+
+    /** int8 vs float on the held-out folds of the last {@code bench cv} (its fold models and datasets under cv-work). */
+    private int int8(CommandLine cmd, Path output, Instant started) throws Exception {
+        Path work = Flags.path(cmd, "cv-work", output.toAbsolutePath().getParent().resolve("cv-work").toString());
+        Int8CvBenchmark.Config cfg = new Int8CvBenchmark.Config(work, 256, Flags.longValue(cmd, "seed", 0));
+        Map<String, Object> result = new Int8CvBenchmark(cfg, System.out, Progress.auto()).run();
+        Json.write(output, result);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("cvWork", work.toAbsolutePath().normalize().toString());
+        params.put("calibrationSegments", cfg.calibrationSegments());
+        RunRecord.of("bench int8", params, cfg.seed(), Map.of(CvBenchmark.FOLDS_FILE + ".sha256", Hashes.sha256(work.resolve(CvBenchmark.FOLDS_FILE))),
+                started, Map.of("results", output.toString())).writeFile(runRecordFile(output));
+        System.out.println("results: " + output);
+        return OK;
+    }
+
+    /** {@code data/bench/cv.json} -> {@code data/bench/cv.run.json}: each benchmark keeps its own record. */
+    static Path runRecordFile(Path output) {
+        String name = output.getFileName().toString().replaceFirst("\\.json$", "");
+        return output.toAbsolutePath().resolveSibling(name + ".run.json");
     }
 }

@@ -15,6 +15,7 @@ import dev.genre.deploy.onnx.OnnxModel;
 import dev.genre.deploy.onnx.SpecOnnxWriter;
 import dev.genre.deploy.quant.Calibration;
 import dev.genre.deploy.quant.QdqQuantizer;
+import dev.genre.deploy.quant.QuantSensitivity;
 import dev.genre.search.net.FoldedWeights;
 import dev.genre.search.train.Evaluation;
 import dev.genre.search.train.TrainedModel;
@@ -36,7 +37,12 @@ import java.util.SplittableRandom;
  * reader never sees half a package.
  */
 public final class Exporter {
-    public record Options(boolean int8, Path calibration, int calibrationSegments, long seed) {
+    /** @param sensitivity measure every layer's int8 cost even when all-int8 already agrees with float (a report; slower) */
+    public record Options(boolean int8, Path calibration, int calibrationSegments, long seed, boolean sensitivity) {
+        public Options(boolean int8, Path calibration, int calibrationSegments, long seed) {
+            this(int8, calibration, calibrationSegments, seed, false);
+        }
+
         public static Options defaults() {
             return new Options(false, null, 256, 0);
         }
@@ -46,7 +52,8 @@ public final class Exporter {
     public record QuantReport(String method, String split, double floatSegmentAccuracy, double int8SegmentAccuracy,
                               double floatClipAccuracy, double int8ClipAccuracy, double top1Agreement, int segments,
                               Map<String, Double> validAgreementByMethod, long floatBytes, long int8Bytes, double sizeRatio,
-                              double floatLatencyMs, double int8LatencyMs, double latencyRatio, List<String> floatNodes) {}
+                              double floatLatencyMs, double int8LatencyMs, double latencyRatio, List<String> floatNodes,
+                              double allInt8SegmentAccuracy, double allInt8Agreement, QuantSensitivity.Result sensitivity) {}
 
     public record Report(Path dir, double maxLogitDiff, int checkedSegments, QuantReport quant) {}
 
@@ -118,7 +125,14 @@ public final class Exporter {
         progress.start("calibrating on " + n + " segments", 1);
         Calibration c = Calibration.run(model, QdqQuantizer.tensorsToCalibrate(model), batches, mels, frames);
         progress.finish();
+        // Choices are made on the validation split, or, in a dataset without one (a cross-validation
+        // fold), on non-overlapping training segments: never on the test split that is reported.
         SegmentDataset valid = SegmentDataset.load(dataset, Split.VALID, frames, setup.config().evalHop());
+        String probeSplit = "valid";
+        if (valid.size() == 0) {
+            valid = SegmentDataset.load(dataset, Split.TRAIN, frames, frames);
+            probeSplit = "train";
+        }
         SegmentDataset test = SegmentDataset.load(dataset, Split.TEST, frames, setup.config().evalHop());
         List<String> genres = setup.genres();
         byte[] floatBytes = model.toByteArray();
@@ -130,33 +144,44 @@ public final class Exporter {
             floatTest = ft.evaluation();
             floatTestProbs = ft.probabilities();
         }
-        // Choose the calibration method by how often int8 keeps float's top-1 on the validation split.
+        // Choose the calibration method by how often int8 keeps float's top-1 on the probe split.
         Map<String, Double> agreementByMethod = new LinkedHashMap<>();
-        ModelProto best = null;
-        String bestMethod = null;
+        Calibration.Method bestMethod = null;
         for (Calibration.Method method : Calibration.Method.values()) {
-            ModelProto q = QdqQuantizer.quantize(model, c.ranges(method), Set.of());
-            double a;
-            try (OnnxModel qm = new OnnxModel(q.toByteArray(), 1)) {
-                a = OnnxEvaluation.agreement(floatValid, OnnxEvaluation.of(qm, valid, genres).probabilities());
-            }
+            double a = QuantSensitivity.agreement(model, c.ranges(method), Set.of(), valid, genres, floatValid);
             agreementByMethod.put(method.name().toLowerCase(), a);
-            if (best == null || a > agreementByMethod.get(bestMethod)) {
-                best = q;
-                bestMethod = method.name().toLowerCase();
-            }
+            if (bestMethod == null || a > agreementByMethod.get(bestMethod.name().toLowerCase())) bestMethod = method;
         }
+        // Layers that cost agreement stay float (the MobileNetV3 h-swish/SE problem); measured only when needed unless asked.
+        Map<String, float[]> ranges = c.ranges(bestMethod);
+        QuantSensitivity.Result sens = null;
+        List<String> floatNodes = List.of();
+        if (o.sensitivity() || agreementByMethod.get(bestMethod.name().toLowerCase()) < QuantSensitivity.TARGET) {
+            progress.start("int8 sensitivity of each layer on " + valid.size() + " " + probeSplit + " segments", 1);
+            sens = QuantSensitivity.measure(model, ranges, valid, genres, floatValid);
+            progress.finish();
+            floatNodes = sens.floatNodes();
+        }
+        ModelProto best = QdqQuantizer.quantize(model, ranges, Set.copyOf(floatNodes));
         byte[] int8Bytes = best.toByteArray();
-        OnnxEvaluation qt;
+        OnnxEvaluation qt, all;
         try (OnnxModel qm = new OnnxModel(int8Bytes, 1)) {
             qt = OnnxEvaluation.of(qm, test, genres);
         }
+        if (floatNodes.isEmpty()) {
+            all = qt;
+        } else { // what the fix bought, on the reported split
+            try (OnnxModel am = new OnnxModel(QdqQuantizer.quantize(model, ranges, Set.of()).toByteArray(), 1)) {
+                all = OnnxEvaluation.of(am, test, genres);
+            }
+        }
         LatencyStats fl = LocalLatency.measure(floatBytes, 1, 20, 100), ql = LocalLatency.measure(int8Bytes, 1, 20, 100);
         AtomicFiles.write(dir.resolve(ModelPackage.INT8_MODEL), int8Bytes);
-        QuantReport r = new QuantReport(bestMethod, "test", floatTest.segmentAccuracy(), qt.evaluation().segmentAccuracy(),
+        QuantReport r = new QuantReport(bestMethod.name().toLowerCase(), "test", floatTest.segmentAccuracy(), qt.evaluation().segmentAccuracy(),
                 floatTest.clipAccuracy(), qt.evaluation().clipAccuracy(), OnnxEvaluation.agreement(floatTestProbs, qt.probabilities()),
                 test.size(), agreementByMethod, floatBytes.length, int8Bytes.length, (double) int8Bytes.length / floatBytes.length,
-                fl.p50(), ql.p50(), ql.p50() / fl.p50(), List.of());
+                fl.p50(), ql.p50(), ql.p50() / fl.p50(), floatNodes, all.evaluation().segmentAccuracy(),
+                OnnxEvaluation.agreement(floatTestProbs, all.probabilities()), sens);
         Json.write(dir.resolve(ModelPackage.QUANT), r);
         return r;
     }

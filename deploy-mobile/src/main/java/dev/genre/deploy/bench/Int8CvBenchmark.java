@@ -1,0 +1,102 @@
+package dev.genre.deploy.bench;
+
+import dev.genre.deploy.pkg.Exporter;
+import dev.genre.deploy.quant.QuantSensitivity;
+import dev.genre.run.Progress;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * int8 against float on the held-out folds of {@code genre bench cv}: every fold's model is exported
+ * with the project's quantizer, calibrated and tuned on its training folds only, and scored on its
+ * held-out fold. Pools all held-out segments for the agreement, and reports each layer's int8 cost.
+ */
+public final class Int8CvBenchmark {
+    public record Config(Path work, int calibrationSegments, long seed) {}
+
+    private final Config cfg;
+    private final PrintStream out;
+    private final Progress progress;
+
+    public Int8CvBenchmark(Config cfg, PrintStream out, Progress progress) {
+        this.cfg = cfg;
+        this.out = out;
+        this.progress = progress;
+    }
+
+    public Map<String, Object> run() throws IOException {
+        Path runs = cfg.work().resolve("djl");
+        List<Path> folds;
+        try (Stream<Path> s = Files.list(runs)) {
+            folds = s.filter(p -> p.getFileName().toString().startsWith("fold-")).sorted().toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException(runs + ": no cross-validation runs; run genre bench cv first");
+        }
+        if (folds.isEmpty()) throw new IOException(runs + ": no fold-K runs; run genre bench cv first");
+        List<Map<String, Object>> rows = new ArrayList<>();
+        double segs = 0, fSeg = 0, qSeg = 0, aSeg = 0, fClip = 0, qClip = 0, agree = 0, allAgree = 0, size = 0, lat = 0;
+        Map<String, Double> costByLayer = new TreeMap<>();
+        out.println("| fold | test segments | float seg acc | int8 seg acc | float clip acc | int8 clip acc | top-1 agreement | all-int8 agreement | float layers | size | latency |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+        for (Path fold : folds) {
+            Path pkg = cfg.work().resolve("int8").resolve(fold.getFileName());
+            Exporter.QuantReport q = Exporter.export(fold, pkg, new Exporter.Options(true, null, cfg.calibrationSegments(), cfg.seed(), true),
+                    progress).quant();
+            out.printf("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.4f | %.4f | %s | %.2fx | %.2fx |%n", fold.getFileName(), q.segments(),
+                    q.floatSegmentAccuracy(), q.int8SegmentAccuracy(), q.floatClipAccuracy(), q.int8ClipAccuracy(), q.top1Agreement(),
+                    q.allInt8Agreement(), q.floatNodes().isEmpty() ? "none" : String.join(" ", q.floatNodes()), q.sizeRatio(), q.latencyRatio());
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("fold", fold.getFileName().toString());
+            row.put("package", pkg.toAbsolutePath().normalize().toString());
+            row.put("report", q);
+            rows.add(row);
+            int n = q.segments();
+            segs += n;
+            fSeg += n * q.floatSegmentAccuracy();
+            qSeg += n * q.int8SegmentAccuracy();
+            aSeg += n * q.allInt8SegmentAccuracy();
+            agree += n * q.top1Agreement();
+            allAgree += n * q.allInt8Agreement();
+            fClip += q.floatClipAccuracy();
+            qClip += q.int8ClipAccuracy();
+            size += q.sizeRatio();
+            lat += q.latencyRatio();
+            for (QuantSensitivity.Layer l : q.sensitivity().layers()) costByLayer.merge(l.node(), l.gain() / folds.size(), Double::sum);
+        }
+        int k = folds.size();
+        Map<String, Object> pooled = new LinkedHashMap<>();
+        pooled.put("segments", (int) segs);
+        pooled.put("floatSegmentAccuracy", fSeg / segs);
+        pooled.put("int8SegmentAccuracy", qSeg / segs);
+        pooled.put("allInt8SegmentAccuracy", aSeg / segs);
+        pooled.put("floatClipAccuracy", fClip / k);
+        pooled.put("int8ClipAccuracy", qClip / k);
+        pooled.put("top1Agreement", agree / segs);
+        pooled.put("allInt8Top1Agreement", allAgree / segs);
+        pooled.put("sizeRatio", size / k);
+        pooled.put("latencyRatio", lat / k);
+        out.printf("| all | %d | %.3f | %.3f | %.3f | %.3f | %.4f | %.4f | | %.2fx | %.2fx |%n", (int) segs, fSeg / segs, qSeg / segs, fClip / k,
+                qClip / k, agree / segs, allAgree / segs, size / k, lat / k);
+        List<Map.Entry<String, Double>> costly = costByLayer.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(8).toList();
+        out.println();
+        out.println("layers whose float copy recovers the most probe agreement (mean over folds):");
+        for (var e : costly) out.printf("  %-40s %+.4f%n", e.getKey(), e.getValue());
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("format", "genre-bench-int8/1");
+        r.put("protocol", "each fold's model from genre bench cv, exported with calibration, method choice and sensitivity on its training"
+                + " folds only; scored once on its held-out fold");
+        r.put("folds", rows);
+        r.put("pooled", pooled);
+        r.put("meanLayerGain", costByLayer);
+        return r;
+    }
+}
