@@ -17,6 +17,7 @@ import dev.genre.deploy.TestData;
 import dev.genre.deploy.classify.Classifier;
 import dev.genre.deploy.latency.LatencyStats;
 import dev.genre.deploy.latency.LocalLatency;
+import dev.genre.deploy.quant.QuantSensitivity;
 import dev.genre.run.Progress;
 import dev.genre.search.spec.NetworkSpec;
 import dev.genre.search.train.TrainConfig;
@@ -78,6 +79,31 @@ class ExportClassifyTest {
         assertTrue(r.sizeRatio() < 0.35, "int8 file is " + r.sizeRatio() + " of float");
         assertTrue(r.top1Agreement() >= 0.9, "int8 vs float top-1 agreement " + r.top1Agreement());
         if (TestData.hasPythonOnnx()) TestData.checkWithPythonOnnx(List.of(pkg.resolve(ModelPackage.INT8_MODEL)));
+    }
+
+    @Test
+    void sensitivityMeasuresEveryLayerAndKeepsOnlyHelpfulOnesFloat() throws Exception {
+        Path pkg2 = tmp.resolve("models/pkg-sensitivity");
+        Exporter.QuantReport r = Exporter.export(tmp.resolve("run"), pkg2, new Exporter.Options(true, null, 64, 0, true), Progress.none()).quant();
+        QuantSensitivity.Result s = r.sensitivity();
+        ModelProto f = ModelProto.parseFrom(Files.readAllBytes(pkg2.resolve(ModelPackage.FLOAT_MODEL)));
+        long weighted = f.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Conv") || n.getOpType().equals("Gemm")).count();
+        assertEquals(weighted, s.layers().size(), "every conv and the classifier measured");
+        for (int i = 1; i < s.layers().size(); i++) assertTrue(s.layers().get(i - 1).gain() >= s.layers().get(i).gain(), "most costly first");
+        assertTrue(s.floatNodes().size() <= QuantSensitivity.MAX_FLOAT);
+        assertTrue(s.fixedAgreement() >= s.allInt8Agreement());
+        assertEquals(s.floatNodes(), r.floatNodes());
+        boolean anyGain = s.layers().stream().anyMatch(l -> l.gain() > 0);
+        assertEquals(s.allInt8Agreement() < QuantSensitivity.TARGET && anyGain, !s.floatNodes().isEmpty(),
+                "layers are kept float exactly when int8 misses the target and one helps: " + s);
+        // A float layer reads its weights straight from a float initializer, not through DequantizeLinear.
+        ModelProto q = ModelProto.parseFrom(Files.readAllBytes(pkg2.resolve(ModelPackage.INT8_MODEL)));
+        java.util.Set<String> inits = new java.util.HashSet<>();
+        q.getGraph().getInitializerList().forEach(t -> inits.add(t.getName()));
+        for (NodeProto n : q.getGraph().getNodeList()) {
+            if (!n.getOpType().equals("Conv") && !n.getOpType().equals("Gemm")) continue;
+            assertEquals(s.floatNodes().contains(n.getName()), inits.contains(n.getInput(1)), n.getName());
+        }
     }
 
     @Test
