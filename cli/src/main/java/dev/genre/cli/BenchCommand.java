@@ -43,6 +43,9 @@ final class BenchCommand implements Command {
                 + " threads of both peers (default 2)"));
         o.addOption(Flags.value("runs", "N", "train: inference runs after warm-up (default 200)"));
         o.addOption(Flags.value("steps", "N", "train: timed training steps after warm-up (default 20)"));
+        o.addOption(Flags.value("lr", "X", "cv: peak learning rate of the genre recipe (default 3e-3)"));
+        o.addOption(Flags.value("mixup", "ALPHA", "cv: mixup alpha of the genre recipe, 0 = off (default 0.2)"));
+        o.addOption(Flags.flag("no-specaugment", "cv: train the genre recipe without time/frequency masking"));
         o.addOption(Flags.value("cv-work", "DIR", "int8: the cross-validation work folder of bench cv (default data/bench/cv-work)"));
         o.addOption(Flags.value("python", "EXE", "python with the peer (torchaudio or torchvision) (default /usr/bin/python3)"));
         o.addOption(Flags.value("folds", "N", "cv: folds, stratified by genre, assigned per clip (default 5)"));
@@ -98,9 +101,15 @@ final class BenchCommand implements Command {
 
     private int cv(CommandLine cmd, Path output, Path home, Instant started) throws Exception {
         TrainConfig d = TrainConfig.defaults();
-        TrainConfig recipe = d.with(Flags.intValue(cmd, "epochs", d.epochs()), d.batch(), d.lr(), Flags.longValue(cmd, "seed", 0));
+        TrainConfig r = d.with(Flags.intValue(cmd, "epochs", d.epochs()), d.batch(), Flags.doubleValue(cmd, "lr", d.lr()), Flags.longValue(cmd, "seed", 0));
+        // Recipe variants for the cross-validated study (README, Training): mixup and SpecAugment on or off.
+        double mixup = Flags.doubleValue(cmd, "mixup", r.mixupAlpha());
+        boolean noAugment = cmd.hasOption("no-specaugment");
+        TrainConfig recipe = new TrainConfig(r.epochs(), r.batch(), r.optimizer(), r.lr(), r.momentum(), r.weightDecay(), r.warmupEpochs(),
+                r.labelSmoothing(), mixup, noAugment ? 0 : r.freqMasks(), r.freqMaskWidth(), noAugment ? 0 : r.timeMasks(), r.timeMaskWidth(),
+                r.segmentFrames(), r.trainHop(), r.evalHop(), r.seed());
         CvBenchmark.Config cfg = new CvBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
-                output.toAbsolutePath().getParent().resolve("cv-work"), Flags.intValue(cmd, "folds", 5), recipe,
+                workOf(output), Flags.intValue(cmd, "folds", 5), recipe,
                 Flags.intValue(cmd, "threads", 2), cmd.hasOption("no-peer") ? null : home.resolve("bench/pytorch_cv.py"),
                 cmd.getOptionValue("python", "/usr/bin/python3"));
         Map<String, Object> result = new CvBenchmark(cfg, System.out, Progress.auto()).run();
@@ -131,6 +140,12 @@ final class BenchCommand implements Command {
                 started, Map.of("results", output.toString())).writeFile(runRecordFile(output));
         System.out.println("results: " + output);
         return OK;
+    }
+
+    /** {@code data/bench/cv.json} -> {@code data/bench/cv-work}: variants written to other files keep their own fold models. */
+    static Path workOf(Path output) {
+        String name = output.getFileName().toString().replaceFirst("\\.json$", "");
+        return output.toAbsolutePath().resolveSibling(name + "-work");
     }
 
     /** {@code data/bench/cv.json} -> {@code data/bench/cv.run.json}: each benchmark keeps its own record. */
