@@ -33,6 +33,7 @@ final class ExportCommand implements Command {
         o.addOption(Flags.required("output", "DIR", "package folder to write (replaced atomically)"));
         o.addOption(Flags.flag("int8", "also write model-int8.onnx (post-training static quantization, QDQ)"));
         o.addOption(Flags.value("calibration", "DATASET", "dataset whose train split calibrates activations (default: the training dataset)"));
+        o.addOption(Flags.flag("sensitivity", "with --int8: measure each layer's int8 cost and keep the costliest float (slower)"));
         o.addOption(Flags.value("calibration-segments", "N", "segments to calibrate on (default 256)"));
         o.addOption(Flags.value("seed", "K", "seed of the calibration sample (default 0)"));
         return o;
@@ -43,7 +44,7 @@ final class ExportCommand implements Command {
         Instant started = Instant.now();
         Path model = Path.of(cmd.getOptionValue("model")), out = Path.of(cmd.getOptionValue("output"));
         Exporter.Options o = new Exporter.Options(cmd.hasOption("int8"), cmd.hasOption("calibration") ? Path.of(cmd.getOptionValue("calibration")) : null,
-                Flags.intValue(cmd, "calibration-segments", 256), Flags.longValue(cmd, "seed", 0));
+                Flags.intValue(cmd, "calibration-segments", 256), Flags.longValue(cmd, "seed", 0), cmd.hasOption("sensitivity"));
         Exporter.Report r = Exporter.export(model, out, o, Progress.auto());
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("model", model.toAbsolutePath().normalize().toString());

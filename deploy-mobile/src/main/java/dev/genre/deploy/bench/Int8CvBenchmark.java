@@ -69,7 +69,7 @@ public final class Int8CvBenchmark {
             qClip += q.int8ClipAccuracy();
             size += q.sizeRatio();
             lat += q.latencyRatio();
-            for (QuantSensitivity.Layer l : q.sensitivity().layers()) costByLayer.merge(l.node(), l.gain() / folds.size(), Double::sum);
+            for (QuantSensitivity.Layer l : q.sensitivity().layers()) costByLayer.merge(l.node(), l.reduction() / folds.size(), Double::sum);
         }
         int k = folds.size();
         Map<String, Object> pooled = new LinkedHashMap<>();
@@ -88,15 +88,15 @@ public final class Int8CvBenchmark {
         List<Map.Entry<String, Double>> costly = costByLayer.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .limit(8).toList();
         out.println();
-        out.println("layers whose float copy recovers the most probe agreement (mean over folds):");
-        for (var e : costly) out.printf("  %-40s %+.4f%n", e.getKey(), e.getValue());
+        out.println("layers whose float copy removes the most of int8's probe divergence from float (mean share over folds):");
+        for (var e : costly) out.printf("  %-40s %5.1f%%%n", e.getKey(), 100 * e.getValue());
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("format", "genre-bench-int8/1");
         r.put("protocol", "each fold's model from genre bench cv, exported with calibration, method choice and sensitivity on its training"
                 + " folds only; scored once on its held-out fold");
         r.put("folds", rows);
         r.put("pooled", pooled);
-        r.put("meanLayerGain", costByLayer);
+        r.put("meanLayerReduction", costByLayer);
         return r;
     }
 }

@@ -37,7 +37,7 @@ import java.util.SplittableRandom;
  * reader never sees half a package.
  */
 public final class Exporter {
-    /** @param sensitivity measure every layer's int8 cost even when all-int8 already agrees with float (a report; slower) */
+    /** @param sensitivity measure every layer's int8 cost on the probe split and keep the costliest float (about 50 int8 evaluations of the probe) */
     public record Options(boolean int8, Path calibration, int calibrationSegments, long seed, boolean sensitivity) {
         public Options(boolean int8, Path calibration, int calibrationSegments, long seed) {
             this(int8, calibration, calibrationSegments, seed, false);
@@ -144,19 +144,23 @@ public final class Exporter {
             floatTest = ft.evaluation();
             floatTestProbs = ft.probabilities();
         }
-        // Choose the calibration method by how often int8 keeps float's top-1 on the probe split.
+        // Choose the calibration method by how close int8's probabilities stay to float's on the probe split.
         Map<String, Double> agreementByMethod = new LinkedHashMap<>();
         Calibration.Method bestMethod = null;
+        double bestDivergence = Double.MAX_VALUE;
         for (Calibration.Method method : Calibration.Method.values()) {
-            double a = QuantSensitivity.agreement(model, c.ranges(method), Set.of(), valid, genres, floatValid);
-            agreementByMethod.put(method.name().toLowerCase(), a);
-            if (bestMethod == null || a > agreementByMethod.get(bestMethod.name().toLowerCase())) bestMethod = method;
+            QuantSensitivity.Score sc = QuantSensitivity.score(model, c.ranges(method), Set.of(), valid, genres, floatValid);
+            agreementByMethod.put(method.name().toLowerCase(), sc.agreement());
+            if (sc.divergence() < bestDivergence) {
+                bestDivergence = sc.divergence();
+                bestMethod = method;
+            }
         }
-        // Layers that cost agreement stay float (the MobileNetV3 h-swish/SE problem); measured only when needed unless asked.
+        // Layers whose int8 copy moves the output most stay float (the MobileNetV3 h-swish/SE problem).
         Map<String, float[]> ranges = c.ranges(bestMethod);
         QuantSensitivity.Result sens = null;
         List<String> floatNodes = List.of();
-        if (o.sensitivity() || agreementByMethod.get(bestMethod.name().toLowerCase()) < QuantSensitivity.TARGET) {
+        if (o.sensitivity()) {
             progress.start("int8 sensitivity of each layer on " + valid.size() + " " + probeSplit + " segments", 1);
             sens = QuantSensitivity.measure(model, ranges, valid, genres, floatValid);
             progress.finish();
