@@ -19,7 +19,6 @@ import java.util.TimeZone;
 import java.util.stream.Collectors;
 import org.quartz.CronScheduleBuilder;
 import org.quartz.CronTrigger;
-import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobExecutionContext;
@@ -125,11 +124,6 @@ public final class NightlyScheduler implements AutoCloseable {
                 .withSchedule(CronScheduleBuilder.cronSchedule(cron).inTimeZone(tz).withMisfireHandlingInstructionFireAndProceed()).build();
         if (old == null) scheduler.scheduleJob(t);
         else scheduler.rescheduleJob(key, t);
-    }
-
-    /** For tests and other job kinds on the same store. */
-    public void schedule(Class<? extends Job> job, String name, String cron, boolean recovery) throws SchedulerException {
-        schedule(JobBuilder.newJob(job).withIdentity(name, GROUP).storeDurably().requestRecovery(recovery).build(), cron, null);
     }
 
     public void start() throws SchedulerException {
