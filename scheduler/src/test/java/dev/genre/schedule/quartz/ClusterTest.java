@@ -138,9 +138,12 @@ class ClusterTest {
         // A 10 s misfire threshold: the fires that fall due while the node JVMs start still run as themselves, on the 2 s grid.
         StoreConfig store = new StoreConfig(url, "genre", "genre", true, 500, 10_000, "genre-cluster", null);
         if (!reachable(store)) {
-            Process up = new ProcessBuilder("bash", Path.of("src/test/sh/postgres-up.sh").toAbsolutePath().toString()).redirectErrorStream(true).start();
-            String out = new String(up.getInputStream().readAllBytes()).trim();
-            boolean done = up.waitFor(5, TimeUnit.MINUTES) && up.exitValue() == 0;
+            Path log = tmp.resolve("postgres-up.log");
+            Process up = new ProcessBuilder("bash", Path.of("src/test/sh/postgres-up.sh").toAbsolutePath().toString()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            boolean done = up.waitFor(5, TimeUnit.MINUTES) && up.exitValue() == 0; // an apt-get that hangs must not hang the build
+            if (up.isAlive()) up.destroyForcibly();
+            String out = java.nio.file.Files.readString(log).trim();
             Assumptions.assumeTrue(done && reachable(store), "no PostgreSQL for the cluster test: " + out);
         }
         try (Connection c = new Database(store).connect(); Statement s = c.createStatement()) {
