@@ -77,4 +77,30 @@ public final class AtomicFiles {
         Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
         if (old != null) deleteTree(old);
     }
+
+    /** Copies a folder tree to {@code target} through a staged sibling and {@link #replaceDirectory}: never seen half-copied. */
+    public static void copyDirectory(Path from, Path target) throws IOException {
+        Path stage = target.resolveSibling(target.getFileName() + TMP_MARKER + "copy");
+        deleteTree(stage);
+        try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path t = stage.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) Files.createDirectories(t);
+                else Files.copy(f, t, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        replaceDirectory(stage, target);
+    }
+
+    /**
+     * Points the symlink {@code link} at {@code target} (relative, so the folder holding both can
+     * move): a new link is made beside it and renamed over it, so readers see the old or the new target.
+     */
+    public static void replaceSymlink(Path link, Path target) throws IOException {
+        Path dir = link.toAbsolutePath().normalize().getParent();
+        Path tmp = dir.resolve(link.getFileName() + TMP_MARKER + "link");
+        Files.deleteIfExists(tmp);
+        Files.createSymbolicLink(tmp, dir.relativize(target.toAbsolutePath().normalize()));
+        Files.move(tmp, link, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
 }

@@ -22,7 +22,6 @@ import dev.genre.search.spec.NetworkSpec;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -102,12 +101,9 @@ final class DemoCommand implements Command {
         try (Progress p = Progress.auto()) {
             r = SearchPipeline.run(po, run, false, p);
         }
-        copyTree(Path.of(r.winner().packageDir()), pkg);
+        dev.genre.io.AtomicFiles.copyDirectory(Path.of(r.winner().packageDir()), pkg);
         Path current = data.resolve("models/current");
-        Path link = data.resolve("models/current" + dev.genre.io.AtomicFiles.TMP_MARKER + "link");
-        Files.deleteIfExists(link);
-        Files.createSymbolicLink(link, Path.of("demo")); // relative: the data folder can move
-        Files.move(link, current, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        dev.genre.io.AtomicFiles.replaceSymlink(current, pkg);
 
         Path song = data.resolve("clips/demo-song.mp3");
         try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/synth-jazz.mp3")) {
@@ -135,16 +131,5 @@ final class DemoCommand implements Command {
         System.out.println("Search run: " + run + " (search.json, pareto.png, comparison.json)");
         System.out.println("Model package: " + pkg + " (data/models/current). Try: ./genre classify " + song);
         return OK;
-    }
-
-    /** Copies a package folder into place through a staged sibling, so the copy is never seen half-written. */
-    private static void copyTree(Path from, Path to) throws java.io.IOException {
-        Path stage = to.resolveSibling(to.getFileName() + dev.genre.io.AtomicFiles.TMP_MARKER + "copy");
-        dev.genre.io.AtomicFiles.deleteTree(stage);
-        Files.createDirectories(stage);
-        try (var files = Files.list(from)) {
-            for (Path f : files.toList()) Files.copy(f, stage.resolve(f.getFileName()));
-        }
-        dev.genre.io.AtomicFiles.replaceDirectory(stage, to);
     }
 }

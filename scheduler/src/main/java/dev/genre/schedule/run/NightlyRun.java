@@ -45,7 +45,7 @@ public final class NightlyRun {
     private final RunHistory history;
     private final String node;
     private final BooleanSupplier stop;
-    private final Progress progress;
+    private final StoppableProgress progress;
     private final PrintStream log;
 
     public NightlyRun(JobConfig job, Path models, RunHistory history, String node, BooleanSupplier stop, Progress progress, PrintStream log) {
@@ -108,7 +108,7 @@ public final class NightlyRun {
         history.update(e);
 
         SearchPipeline.Result r = SearchPipeline.run(o, runDir, resume, progress);
-        ((StoppableProgress) progress).check();
+        progress.check();
 
         SearchPipeline.Options used = SearchPipeline.Options.read(runDir);
         LatencyTarget target = LatencyTarget.parse(used.target(), 1, 10, used.runs(), null);

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.stream.Stream;
 
 /**
  * Decides whether a new package replaces {@code models/current} and switches it atomically.
@@ -80,12 +79,7 @@ public final class Promotion {
     public static Path promote(Path candidate, Path models, String name) throws IOException {
         Files.createDirectories(models);
         Path dest = models.resolve(name);
-        if (!Files.isDirectory(dest)) {
-            Path staged = models.resolve(AtomicFiles.TMP_MARKER + name);
-            AtomicFiles.deleteTree(staged);
-            copyTree(candidate, staged);
-            Files.move(staged, dest, StandardCopyOption.ATOMIC_MOVE);
-        }
+        if (!Files.isDirectory(dest)) AtomicFiles.copyDirectory(candidate, dest);
         Path current = models.resolve(CURRENT);
         Path old = null;
         if (Files.isSymbolicLink(current)) {
@@ -94,26 +88,8 @@ public final class Promotion {
             old = models.resolve(name + "-before");
             Files.move(current, old, StandardCopyOption.ATOMIC_MOVE);
         }
-        relink(models, CURRENT, dest);
-        if (old != null && !old.equals(dest.toRealPath())) relink(models, PREVIOUS, old);
+        AtomicFiles.replaceSymlink(models.resolve(CURRENT), dest);
+        if (old != null && !old.equals(dest.toRealPath())) AtomicFiles.replaceSymlink(models.resolve(PREVIOUS), old);
         return dest;
-    }
-
-    private static void relink(Path models, String link, Path target) throws IOException {
-        Path tmp = models.resolve(AtomicFiles.TMP_MARKER + link);
-        Files.deleteIfExists(tmp);
-        // Relative, so the models folder can be moved or mounted elsewhere as a whole.
-        Files.createSymbolicLink(tmp, models.toAbsolutePath().normalize().relativize(target.toAbsolutePath().normalize()));
-        Files.move(tmp, models.resolve(link), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path t = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) Files.createDirectories(t);
-                else Files.copy(f, t, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
     }
 }
