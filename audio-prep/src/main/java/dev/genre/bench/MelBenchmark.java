@@ -58,14 +58,19 @@ public final class MelBenchmark {
         r.put("mel", params);
 
         warmUp(files);
-        Single single = singleThread(files);
+        LogMelSpectrogram main = new LogMelSpectrogram(params);
+        Single single = singleThread(files, main);
+        // The fallback a JVM without the Vector API module gets, measured in the same run.
+        Single scalar = singleThread(files, LogMelSpectrogram.scalar(params));
         double multi = allCores(files);
         Map<String, Object> peer = torchaudio(files);
         double[] prep = prepWallTimes();
         double segmentsPerSecond = segmentRate();
 
         double peerRate = peer == null ? Double.NaN : (double) peer.get("clipsPerSecond");
+        r.put("kernel", main.kernelName());
         r.put("single", single.toMap());
+        r.put("singleScalarKernel", scalar.toMap());
         r.put("allCores", Map.of("threads", cfg.threads(), "clipsPerSecond", multi, "scaling", multi / single.clipsPerSecond));
         r.put("torchaudio", peer == null ? Map.of("available", false) : peer);
         r.put("ratioVsTorchaudio", single.clipsPerSecond / peerRate);
@@ -75,7 +80,8 @@ public final class MelBenchmark {
         out.println();
         out.println("| measure | value |");
         out.println("|---|---|");
-        out.printf("| genre log-mel, 1 thread (decode + log-mel) | %.1f clips/s |%n", single.clipsPerSecond);
+        out.printf("| genre log-mel, 1 thread (decode + log-mel), %s | %.1f clips/s |%n", main.kernelName(), single.clipsPerSecond);
+        out.printf("| genre log-mel, 1 thread, scalar kernel (JVM without the Vector API module) | %.1f clips/s |%n", scalar.clipsPerSecond);
         out.printf("| genre log-mel, %d threads | %.1f clips/s (%.2fx scaling) |%n", cfg.threads(), multi, multi / single.clipsPerSecond);
         if (peer != null) {
             out.printf("| torchaudio %s (%s BLAS), 1 thread (decode + log-mel) | %.1f clips/s |%n", peer.get("version"), peer.get("blas"), peerRate);
@@ -92,8 +98,12 @@ public final class MelBenchmark {
         out.println("| stage | ms/clip | share |");
         out.println("|---|---|---|");
         double total = single.decodeMs + single.frameMs + single.fftMs + single.melMs + single.dbMs;
-        for (Object[] row : new Object[][] {{"decode (WAV)", single.decodeMs}, {"framing + window", single.frameMs},
-                {"FFT (JTransforms, double)", single.fftMs}, {"power + sparse mel product", single.melMs}, {"power_to_db", single.dbMs}}) {
+        boolean vector = main.kernelName().startsWith("vector");
+        for (Object[] row : new Object[][] {{"decode (WAV)", single.decodeMs},
+                {vector ? "signal to padded doubles" : "framing + window", single.frameMs},
+                {vector ? "gather + window + four-step FFT (8 frames per vector)" : "FFT (JTransforms, double)", single.fftMs},
+                {vector ? "real-FFT unpack + power + sparse mel product" : "power + sparse mel product", single.melMs},
+                {"power_to_db", single.dbMs}}) {
             out.printf("| %s | %.2f | %.0f%% |%n", row[0], (double) row[1], 100 * (double) row[1] / total);
         }
         return r;
@@ -117,9 +127,8 @@ public final class MelBenchmark {
     }
 
     /** Per clip: median over repeats of decode + log-mel; the rate is clips over the summed medians. */
-    private Single singleThread(List<Path> files) throws Exception {
+    private Single singleThread(List<Path> files, LogMelSpectrogram lm) throws Exception {
         AudioDecoder dec = new AudioDecoder(params.sampleRate());
-        LogMelSpectrogram lm = new LogMelSpectrogram(params);
         double total = 0;
         double[][] stages = new double[5][files.size()];
         for (int f = 0; f < files.size(); f++) {

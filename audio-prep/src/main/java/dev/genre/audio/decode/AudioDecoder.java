@@ -60,7 +60,12 @@ public final class AudioDecoder {
         }
         try {
             return switch (kind) {
-                case WAV, AU, AIFF -> {
+                case WAV -> {
+                    checkMagic(file, kind);
+                    Audio fast = WavFastPath.read(Files.readAllBytes(file));
+                    yield fast != null ? fast : decodeJavaSound(file, AudioSystem.getAudioInputStream(file.toFile()));
+                }
+                case AU, AIFF -> {
                     checkMagic(file, kind);
                     yield decodeJavaSound(file, AudioSystem.getAudioInputStream(file.toFile()));
                 }

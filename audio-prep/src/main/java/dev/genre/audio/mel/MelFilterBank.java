@@ -109,6 +109,19 @@ public final class MelFilterBank {
         for (int m = 0; m < n; m++) out[offset + m] = (float) acc[m];
     }
 
+    // Per-bin accessors for the vector kernel, which applies the bank to several frames at once.
+    int lowBand(int k) {
+        return lowBand[k];
+    }
+
+    double lowWeight(int k) {
+        return lowWeight[k];
+    }
+
+    double highWeight(int k) {
+        return highWeight[k];
+    }
+
     /** The dense weight W[m][k], for tests and exports. */
     public double weight(int m, int k) {
         int j = k - firstBin[m];

@@ -90,6 +90,11 @@ public final class SearchJob implements InterruptableJob {
             if (arg.startsWith("-Xmx") || arg.startsWith("-Dai.djl.") || arg.startsWith("-Dgenre.") || arg.startsWith("-Dorg.slf4j.")) cmd.add(arg);
         }
         if (cmd.stream().noneMatch(a -> a.startsWith("-Dai.djl.offline"))) cmd.add("-Dai.djl.offline=true");
+        // The SIMD log-mel kernel (audio-prep's MelPowerKernel) needs the incubator module too.
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            cmd.add("--add-modules");
+            cmd.add("jdk.incubator.vector");
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass);
