@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  * {@code genre bench mel}: log-mel throughput of this project (1 thread and all cores) against
  * torchaudio (1 thread) on the same WAV files in the same run, end-to-end {@code genre prep} wall
  * time (fresh and incremental), where the time goes, numerical parity with torchaudio, and the
- * segment reader's rate. Medians over repeats; the machines are noisy.
+ * segment reader's rate. Interleaved rounds, medians and per-round ratios; the machines are noisy.
  */
 public final class MelBenchmark {
     public record Config(Path data, Path work, int repeats, int threads, Path peerScript, String python) {}
@@ -57,23 +57,48 @@ public final class MelBenchmark {
         r.put("repeats", cfg.repeats());
         r.put("mel", params);
 
-        warmUp(files);
         LogMelSpectrogram main = new LogMelSpectrogram(params);
-        Single single = singleThread(files, main);
-        // The fallback a JVM without the Vector API module gets, measured in the same run.
-        Single scalar = singleThread(files, LogMelSpectrogram.scalar(params));
-        double multi = allCores(files);
-        Map<String, Object> peer = torchaudio(files);
+        LogMelSpectrogram fallback = LogMelSpectrogram.scalar(params); // what a JVM without the Vector API module gets
+        warmUp(files, main);
+        warmUp(files, fallback);
+        // Interleaved rounds: this VM's speed drifts by up to 1.5x over a minute, so each round times
+        // every contender back to back and the ratios are medians of per-round ratios.
+        int rounds = cfg.repeats();
+        double[] vectorRate = new double[rounds], scalarRate = new double[rounds], multiRate = new double[rounds];
+        double[] peerRate = new double[rounds], vsPeer = new double[rounds], scaling = new double[rounds];
+        Map<String, Object> peer = null;
+        for (int k = 0; k < rounds; k++) {
+            vectorRate[k] = singlePass(files, main);
+            scalarRate[k] = singlePass(files, fallback);
+            multiRate[k] = allCoresPass(files);
+            scaling[k] = multiRate[k] / vectorRate[k];
+            Double rate = torchaudioPass(files);
+            peerRate[k] = rate == null ? Double.NaN : rate;
+            vsPeer[k] = vectorRate[k] / peerRate[k];
+            out.printf("round %d/%d: genre %.1f clips/s, scalar kernel %.1f, %d threads %.1f, torchaudio %s%n", k + 1, rounds,
+                    vectorRate[k], scalarRate[k], cfg.threads(), multiRate[k], rate == null ? "n/a" : String.format("%.1f", rate));
+        }
+        Stages single = stages(files, main);
+        single.clipsPerSecond = median(vectorRate);
+        Stages scalar = stages(files, fallback);
+        scalar.clipsPerSecond = median(scalarRate);
+        double multi = median(multiRate);
+        if (!Double.isNaN(peerRate[0])) {
+            peer = parity(files);
+            peer.put("clipsPerSecond", median(peerRate));
+        }
         double[] prep = prepWallTimes();
         double segmentsPerSecond = segmentRate();
 
-        double peerRate = peer == null ? Double.NaN : (double) peer.get("clipsPerSecond");
+        double ratio = median(vsPeer), scale = median(scaling);
+        r.put("rounds", rounds);
         r.put("kernel", main.kernelName());
         r.put("single", single.toMap());
         r.put("singleScalarKernel", scalar.toMap());
-        r.put("allCores", Map.of("threads", cfg.threads(), "clipsPerSecond", multi, "scaling", multi / single.clipsPerSecond));
+        r.put("allCores", Map.of("threads", cfg.threads(), "clipsPerSecond", multi, "scaling", scale));
         r.put("torchaudio", peer == null ? Map.of("available", false) : peer);
-        r.put("ratioVsTorchaudio", single.clipsPerSecond / peerRate);
+        r.put("ratioVsTorchaudio", ratio);
+        r.put("perRound", Map.of("genre", vectorRate, "scalarKernel", scalarRate, "allCores", multiRate, "torchaudio", peerRate));
         r.put("prep", Map.of("freshSeconds", prep[0], "incrementalSeconds", prep[1], "threads", cfg.threads()));
         r.put("segmentReader", Map.of("segmentsPerSecond", segmentsPerSecond, "frames", PrepOptions.DEFAULT_SEGMENT_FRAMES));
 
@@ -82,10 +107,10 @@ public final class MelBenchmark {
         out.println("|---|---|");
         out.printf("| genre log-mel, 1 thread (decode + log-mel), %s | %.1f clips/s |%n", main.kernelName(), single.clipsPerSecond);
         out.printf("| genre log-mel, 1 thread, scalar kernel (JVM without the Vector API module) | %.1f clips/s |%n", scalar.clipsPerSecond);
-        out.printf("| genre log-mel, %d threads | %.1f clips/s (%.2fx scaling) |%n", cfg.threads(), multi, multi / single.clipsPerSecond);
+        out.printf("| genre log-mel, %d threads | %.1f clips/s (%.2fx scaling, median of per-round ratios) |%n", cfg.threads(), multi, scale);
         if (peer != null) {
-            out.printf("| torchaudio %s (%s BLAS), 1 thread (decode + log-mel) | %.1f clips/s |%n", peer.get("version"), peer.get("blas"), peerRate);
-            out.printf("| genre / torchaudio, 1 thread | %.2fx |%n", single.clipsPerSecond / peerRate);
+            out.printf("| torchaudio %s (%s BLAS), 1 thread (decode + log-mel) | %.1f clips/s |%n", peer.get("version"), peer.get("blas"), peer.get("clipsPerSecond"));
+            out.printf("| genre / torchaudio, 1 thread (median of per-round ratios) | %.2fx |%n", ratio);
             out.printf("| parity: max abs diff vs torchaudio, all clips | %.5f dB (shapes equal: %s) |%n", peer.get("maxAbsDiffDb"), peer.get("shapesEqual"));
         } else {
             out.println("| torchaudio | not available: install python3-torchaudio (bench/mel.sh does) |");
@@ -109,13 +134,18 @@ public final class MelBenchmark {
         return r;
     }
 
-    private void warmUp(List<Path> files) throws Exception {
+    /**
+     * Steady state, as a prep of many clips runs: C2 needs about two passes over 100 clips to finish
+     * compiling the kernel (first pass 30 clips/s, third 150 with the vector kernel), so at least
+     * 200 clips go through before timing. torchaudio's C++ needs no warm-up.
+     */
+    private void warmUp(List<Path> files, LogMelSpectrogram lm) throws Exception {
         AudioDecoder dec = new AudioDecoder(params.sampleRate());
-        LogMelSpectrogram lm = new LogMelSpectrogram(params);
-        for (int i = 0; i < Math.min(10, files.size()); i++) lm.compute(dec.decode(files.get(i)).samples());
+        int clips = Math.max(200, files.size());
+        for (int i = 0; i < clips; i++) lm.compute(dec.decode(files.get(i % files.size())).samples());
     }
 
-    private static final class Single {
+    private static final class Stages {
         double clipsPerSecond, decodeMs, frameMs, fftMs, melMs, dbMs;
 
         Map<String, Object> toMap() {
@@ -126,20 +156,19 @@ public final class MelBenchmark {
         }
     }
 
-    /** Per clip: median over repeats of decode + log-mel; the rate is clips over the summed medians. */
-    private Single singleThread(List<Path> files, LogMelSpectrogram lm) throws Exception {
+    /** One pass over all clips on this thread, decode + log-mel; clips per second. */
+    private double singlePass(List<Path> files, LogMelSpectrogram lm) throws Exception {
         AudioDecoder dec = new AudioDecoder(params.sampleRate());
-        double total = 0;
+        long t0 = System.nanoTime();
+        for (Path f : files) lm.compute(dec.decode(f).samples());
+        return files.size() / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Where one clip's time goes: per-stage medians over the clips. */
+    private Stages stages(List<Path> files, LogMelSpectrogram lm) throws Exception {
+        AudioDecoder dec = new AudioDecoder(params.sampleRate());
         double[][] stages = new double[5][files.size()];
         for (int f = 0; f < files.size(); f++) {
-            double[] times = new double[cfg.repeats()];
-            for (int k = 0; k < cfg.repeats(); k++) {
-                long t0 = System.nanoTime();
-                Audio a = dec.decode(files.get(f));
-                lm.compute(a.samples());
-                times[k] = (System.nanoTime() - t0) / 1e9;
-            }
-            total += median(times);
             long t0 = System.nanoTime();
             Audio a = dec.decode(files.get(f));
             stages[0][f] = (System.nanoTime() - t0) / 1e6;
@@ -149,8 +178,7 @@ public final class MelBenchmark {
             stages[3][f] = p.melNanos() / 1e6;
             stages[4][f] = p.dbNanos() / 1e6;
         }
-        Single s = new Single();
-        s.clipsPerSecond = files.size() / total;
+        Stages s = new Stages();
         s.decodeMs = median(stages[0]);
         s.frameMs = median(stages[1]);
         s.fftMs = median(stages[2]);
@@ -159,28 +187,26 @@ public final class MelBenchmark {
         return s;
     }
 
-    /** All clips across a pool of one worker per core; median wall time over repeats. */
-    private double allCores(List<Path> files) throws Exception {
+    /** One pass over all clips across a pool of one worker per core; clips per second. */
+    private double allCoresPass(List<Path> files) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(cfg.threads());
         ThreadLocal<LogMelSpectrogram> lm = ThreadLocal.withInitial(() -> new LogMelSpectrogram(params));
         ThreadLocal<AudioDecoder> dec = ThreadLocal.withInitial(() -> new AudioDecoder(params.sampleRate()));
         try {
-            double[] walls = new double[cfg.repeats()];
-            for (int k = 0; k < cfg.repeats(); k++) {
-                long t0 = System.nanoTime();
-                List<Future<?>> fs = new ArrayList<>();
-                for (Path f : files) fs.add(pool.submit(() -> lm.get().compute(dec.get().decode(f).samples())));
-                for (Future<?> f : fs) f.get();
-                walls[k] = (System.nanoTime() - t0) / 1e9;
-            }
-            return files.size() / median(walls);
+            long t0 = System.nanoTime();
+            List<Future<?>> fs = new ArrayList<>();
+            for (Path f : files) fs.add(pool.submit(() -> lm.get().compute(dec.get().decode(f).samples())));
+            for (Future<?> f : fs) f.get();
+            return files.size() / ((System.nanoTime() - t0) / 1e9);
         } finally {
             pool.shutdownNow();
         }
     }
 
-    /** Runs the torchaudio peer on the same files, then compares its spectrograms with ours. */
-    private Map<String, Object> torchaudio(List<Path> files) throws Exception {
+    private JsonNode peerRun;
+
+    /** One torchaudio pass over the same files (decode + log-mel, 1 thread): clips per second, or null when unavailable. */
+    private Double torchaudioPass(List<Path> files) throws Exception {
         if (cfg.peerScript() == null || !Files.isRegularFile(cfg.peerScript())) {
             out.println("torchaudio peer: script not found, skipped");
             return null;
@@ -188,7 +214,7 @@ public final class MelBenchmark {
         Path refDir = cfg.work().resolve("torchaudio");
         Path json = cfg.work().resolve("torchaudio.json");
         List<String> cmd = new ArrayList<>(List.of(cfg.python(), cfg.peerScript().toString(), "--out", refDir.toString(),
-                "--json", json.toString(), "--threads", "1", "--repeat", Integer.toString(cfg.repeats())));
+                "--json", json.toString(), "--threads", "1", "--repeat", "1"));
         files.forEach(f -> cmd.add(f.toString()));
         Process p;
         try {
@@ -202,9 +228,16 @@ public final class MelBenchmark {
             out.println("torchaudio peer failed, skipped: " + log.strip().lines().reduce((a, b) -> b).orElse(""));
             return null;
         }
-        JsonNode j = Json.MAPPER.readTree(json.toFile());
+        peerRun = Json.MAPPER.readTree(json.toFile());
         double total = 0;
-        for (JsonNode c : j.get("clips")) total += c.get("decode_s").asDouble() + c.get("logmel_s").asDouble();
+        for (JsonNode c : peerRun.get("clips")) total += c.get("decode_s").asDouble() + c.get("logmel_s").asDouble();
+        return files.size() / total;
+    }
+
+    /** Our spectrograms against the last torchaudio pass's, on every clip. */
+    private Map<String, Object> parity(List<Path> files) throws Exception {
+        Path refDir = cfg.work().resolve("torchaudio");
+        JsonNode j = peerRun;
         // Parity on every clip: same shape, max |ours - torchaudio| in dB.
         AudioDecoder dec = new AudioDecoder(params.sampleRate());
         LogMelSpectrogram lm = new LogMelSpectrogram(params);
@@ -233,7 +266,6 @@ public final class MelBenchmark {
         m.put("torch", j.get("torch").asText());
         m.put("blas", j.path("blas").asText("unknown"));
         m.put("threads", 1);
-        m.put("clipsPerSecond", files.size() / total);
         m.put("maxAbsDiffDb", maxDiff);
         m.put("worstClip", worst);
         m.put("shapesEqual", shapes);

@@ -55,8 +55,9 @@ public final class AudioDecoder {
         if (size == 0) throw new AudioDecodeException(file, "empty file (0 bytes)");
         AudioFormatKind kind = AudioFormatKind.of(file);
         if (kind == null) {
-            throw new AudioDecodeException(file, "unsupported format '." + AudioFormatKind.extension(file)
-                    + "' (wav, au, aiff and mp3 are built in; ogg, flac, m4a and others need ffmpeg)");
+            String ext = AudioFormatKind.extension(file);
+            throw new AudioDecodeException(file, (ext.isEmpty() ? "unsupported format (no file extension)" : "unsupported format '." + ext + "'")
+                    + " (wav, au, aiff and mp3 are built in; ogg, flac, m4a and others need ffmpeg)");
         }
         try {
             return switch (kind) {

@@ -36,8 +36,7 @@ final class WavFastPath {
                 int frameSize = format.getFrameSize();
                 int frames = (int) (size / frameSize);
                 if (frames == 0) return null;
-                byte[] data = java.util.Arrays.copyOfRange(file, body, body + frames * frameSize);
-                return new Audio(PcmConverter.toMono(data, frames, format), Math.round(format.getSampleRate()));
+                return new Audio(PcmConverter.toMono(file, body, frames, format), Math.round(format.getSampleRate()));
             }
             pos = (int) (body + size + (size & 1)); // chunks are word-aligned
         }

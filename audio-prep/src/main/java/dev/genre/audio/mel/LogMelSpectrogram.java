@@ -62,7 +62,7 @@ public final class LogMelSpectrogram {
         float[] mel = kernel.melPower(samples, timers);
         int frames = mel.length / params.nMels();
         long t0 = System.nanoTime();
-        toDb(mel);
+        kernel.powerToDb(mel);
         if (timers != null) timers[3] += System.nanoTime() - t0;
         return new Npy.Matrix(params.nMels(), frames, mel);
     }
@@ -70,23 +70,6 @@ public final class LogMelSpectrogram {
     /** The mel power spectrogram before dB, [nMels, frames] row-major. */
     public float[] melPower(float[] x) {
         return kernel.melPower(x, null);
-    }
-
-    /** librosa.power_to_db over the whole clip, in place. */
-    private void toDb(float[] s) {
-        float amin = (float) params.amin();
-        double offset = 10.0 * Math.log10(Math.max(params.amin(), params.ref()));
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < s.length; i++) {
-            // amin (1e-10) is a normal float, so max(S, amin) is always in FastLog10's domain.
-            float db = (float) (10.0 * FastLog10.of(Math.max(s[i], amin)) - offset);
-            s[i] = db;
-            if (db > max) max = db;
-        }
-        if (params.topDb() != null && s.length > 0) {
-            float floor = (float) (max - params.topDb());
-            for (int i = 0; i < s.length; i++) if (s[i] < floor) s[i] = floor;
-        }
     }
 
     static double[] periodicHann(int n) {

@@ -18,6 +18,9 @@ interface MelPowerKernel {
      */
     float[] melPower(float[] samples, long[] timers);
 
+    /** librosa.power_to_db of a whole clip's mel power, in place (see {@link PowerToDb}). */
+    void powerToDb(float[] mel);
+
     String name();
 
     static boolean vectorAvailable() {

@@ -23,6 +23,11 @@ final class ScalarMelPower implements MelPowerKernel {
     }
 
     @Override
+    public void powerToDb(float[] mel) {
+        PowerToDb.apply(mel, params);
+    }
+
+    @Override
     public String name() {
         return "scalar (JTransforms, one frame at a time)";
     }
