@@ -65,18 +65,23 @@ public final class MelBenchmark {
         // every contender back to back and the ratios are medians of per-round ratios.
         int rounds = cfg.repeats();
         double[] vectorRate = new double[rounds], scalarRate = new double[rounds], multiRate = new double[rounds];
+        double[] multiScalarRate = new double[rounds], scalarScaling = new double[rounds];
         double[] peerRate = new double[rounds], vsPeer = new double[rounds], scaling = new double[rounds];
         Map<String, Object> peer = null;
         for (int k = 0; k < rounds; k++) {
             vectorRate[k] = singlePass(files, main);
             scalarRate[k] = singlePass(files, fallback);
-            multiRate[k] = allCoresPass(files);
+            multiRate[k] = allCoresPass(files, () -> new LogMelSpectrogram(params));
             scaling[k] = multiRate[k] / vectorRate[k];
+            // The scalar kernel's scaling in the same round tells the machine's limit from the kernel's.
+            multiScalarRate[k] = allCoresPass(files, () -> LogMelSpectrogram.scalar(params));
+            scalarScaling[k] = multiScalarRate[k] / scalarRate[k];
             Double rate = torchaudioPass(files);
             peerRate[k] = rate == null ? Double.NaN : rate;
             vsPeer[k] = vectorRate[k] / peerRate[k];
-            out.printf("round %d/%d: genre %.1f clips/s, scalar kernel %.1f, %d threads %.1f, torchaudio %s%n", k + 1, rounds,
-                    vectorRate[k], scalarRate[k], cfg.threads(), multiRate[k], rate == null ? "n/a" : String.format("%.1f", rate));
+            out.printf("round %d/%d: genre %.1f clips/s (%d threads %.1f), scalar kernel %.1f (%d threads %.1f), torchaudio %s%n", k + 1,
+                    rounds, vectorRate[k], cfg.threads(), multiRate[k], scalarRate[k], cfg.threads(), multiScalarRate[k],
+                    rate == null ? "n/a" : String.format("%.1f", rate));
         }
         Stages single = stages(files, main);
         single.clipsPerSecond = median(vectorRate);
@@ -96,9 +101,11 @@ public final class MelBenchmark {
         r.put("single", single.toMap());
         r.put("singleScalarKernel", scalar.toMap());
         r.put("allCores", Map.of("threads", cfg.threads(), "clipsPerSecond", multi, "scaling", scale));
+        r.put("allCoresScalarKernel", Map.of("threads", cfg.threads(), "clipsPerSecond", median(multiScalarRate), "scaling", median(scalarScaling)));
         r.put("torchaudio", peer == null ? Map.of("available", false) : peer);
         r.put("ratioVsTorchaudio", ratio);
-        r.put("perRound", Map.of("genre", vectorRate, "scalarKernel", scalarRate, "allCores", multiRate, "torchaudio", peerRate));
+        r.put("perRound", Map.of("genre", vectorRate, "scalarKernel", scalarRate, "allCores", multiRate, "allCoresScalarKernel", multiScalarRate,
+                "torchaudio", peerRate));
         r.put("prep", Map.of("freshSeconds", prep[0], "incrementalSeconds", prep[1], "threads", cfg.threads()));
         r.put("segmentReader", Map.of("segmentsPerSecond", segmentsPerSecond, "frames", PrepOptions.DEFAULT_SEGMENT_FRAMES));
 
@@ -107,6 +114,8 @@ public final class MelBenchmark {
         out.println("|---|---|");
         out.printf("| genre log-mel, 1 thread (decode + log-mel), %s | %.1f clips/s |%n", main.kernelName(), single.clipsPerSecond);
         out.printf("| genre log-mel, 1 thread, scalar kernel (JVM without the Vector API module) | %.1f clips/s |%n", scalar.clipsPerSecond);
+        out.printf("| genre log-mel, %d threads, scalar kernel | %.1f clips/s (%.2fx scaling) |%n", cfg.threads(), median(multiScalarRate),
+                median(scalarScaling));
         out.printf("| genre log-mel, %d threads | %.1f clips/s (%.2fx scaling, median of per-round ratios) |%n", cfg.threads(), multi, scale);
         if (peer != null) {
             out.printf("| torchaudio %s (%s BLAS), 1 thread (decode + log-mel) | %.1f clips/s |%n", peer.get("version"), peer.get("blas"), peer.get("clipsPerSecond"));
@@ -188,9 +197,9 @@ public final class MelBenchmark {
     }
 
     /** One pass over all clips across a pool of one worker per core; clips per second. */
-    private double allCoresPass(List<Path> files) throws Exception {
+    private double allCoresPass(List<Path> files, java.util.function.Supplier<LogMelSpectrogram> kernel) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(cfg.threads());
-        ThreadLocal<LogMelSpectrogram> lm = ThreadLocal.withInitial(() -> new LogMelSpectrogram(params));
+        ThreadLocal<LogMelSpectrogram> lm = ThreadLocal.withInitial(kernel);
         ThreadLocal<AudioDecoder> dec = ThreadLocal.withInitial(() -> new AudioDecoder(params.sampleRate()));
         try {
             long t0 = System.nanoTime();

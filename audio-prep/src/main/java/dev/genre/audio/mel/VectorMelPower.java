@@ -21,6 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Loaded only when the {@code jdk.incubator.vector} module is present (see {@link MelPowerKernel}).
  */
 final class VectorMelPower implements MelPowerKernel {
+    // The widest vectors (512-bit here). Their one cost: a heap double[] is 64-byte aligned only by
+    // chance, and where the GC last moved the scratch arrays decides whether every access splits a
+    // cache line (measured 3.9 vs 6.0 ms per clip for the same kernel). 256-bit vectors are stable at
+    // 5.7 ms; aligned off-heap ByteBuffers are slower still on JDK 17 (11 ms, not fully intrinsified).
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     // As many floats as S has doubles, for converting whole vectors.
@@ -40,7 +44,7 @@ final class VectorMelPower implements MelPowerKernel {
     private final int[] hopMap;
     // Reused across clips: a fresh 5 MB array per 30 s clip is a G1 humongous allocation, and two
     // threads allocating those serialised on the heap lock (1.0x scaling on 2 cores instead of 1.9x).
-    private double[] padded = new double[0];
+    private float[] padded = new float[0];
 
     VectorMelPower(MelParams params, MelFilterBank bank) {
         this.params = params;
@@ -99,7 +103,7 @@ final class VectorMelPower implements MelPowerKernel {
         int nMels = params.nMels();
         float[] out = new float[nMels * frames];
         long t0 = System.nanoTime();
-        double[] signal = pad(x, frames);
+        float[] signal = pad(x, frames);
         if (timers != null) timers[0] += System.nanoTime() - t0;
         for (int f0 = 0; f0 < frames; f0 += L) {
             if (timers == null) {
@@ -126,16 +130,16 @@ final class VectorMelPower implements MelPowerKernel {
      * The signal as the frames see it: frame f is padded[f*hop .. f*hop + n), with center padding
      * (zeros or reflection, as librosa pads) and zeros past it for the unused lanes of the last block.
      */
-    private double[] pad(float[] x, int frames) {
+    private float[] pad(float[] x, int frames) {
         int hop = params.hopLength();
         int before = params.center() ? n / 2 : 0;
         int blocks = (frames + L - 1) / L;
         int length = Math.max((blocks * L - 1) * hop + n, before + x.length);
-        if (padded.length < length) padded = new double[length];
-        double[] out = padded;
+        if (padded.length < length) padded = new float[length];
+        float[] out = padded;
         java.util.Arrays.fill(out, 0, before, 0);
         java.util.Arrays.fill(out, before + x.length, length, 0);
-        for (int i = 0; i < x.length; i++) out[before + i] = x[i];
+        System.arraycopy(x, 0, out, before, x.length);
         if ("reflect".equals(params.padMode()) && x.length >= 2) {
             int period = 2 * (x.length - 1);
             for (int i = 0; i < before; i++) {
@@ -147,13 +151,13 @@ final class VectorMelPower implements MelPowerKernel {
         return out;
     }
 
-    private static double reflect(float[] x, int i, int period) {
+    private static float reflect(float[] x, int i, int period) {
         int r = Math.floorMod(i, period);
         return x[r < x.length ? r : period - r];
     }
 
     /** The complex FFT of the packed frames starting at {@code base}, into rowsRe/rowsIm (row k1 = Z[k1 + P*k2]). */
-    private void transform(double[] x, int base) {
+    private void transform(float[] x, int base) {
         for (int n2 = 0; n2 < q; n2++) {
             if (p == FAST) {
                 column32(x, base, n2);
@@ -175,12 +179,12 @@ final class VectorMelPower implements MelPowerKernel {
         return (q == FAST ? n2 : revQ[n2]) * L;
     }
 
-    private void generalColumn(double[] x, int base, int n2) {
+    private void generalColumn(float[] x, int base, int n2) {
         // Column n2: z[Q*n1 + n2] for n1 = 0..P-1, windowed, in bit-reversed order.
         for (int n1 = 0; n1 < p; n1++) {
             int at = revP[n1] * L, t = 2 * (q * n1 + n2);
-            DoubleVector.fromArray(S, x, base + t, hopMap, 0).mul(window[t]).intoArray(colRe, at);
-            DoubleVector.fromArray(S, x, base + t + 1, hopMap, 0).mul(window[t + 1]).intoArray(colIm, at);
+            widen(FloatVector.fromArray(F, x, base + t, hopMap, 0)).mul(window[t]).intoArray(colRe, at);
+            widen(FloatVector.fromArray(F, x, base + t + 1, hopMap, 0)).mul(window[t + 1]).intoArray(colIm, at);
         }
         fft(colRe, colIm, 0, p, m / p);
         int col = rowSlot(n2);
@@ -200,14 +204,19 @@ final class VectorMelPower implements MelPowerKernel {
     private static final int FAST = 32;
     private static final double SQRT_HALF = Math.sqrt(0.5);
 
+    /** The samples are floats; everything after the gather is double. */
+    private static DoubleVector widen(FloatVector v) {
+        return (DoubleVector) v.convertShape(VectorOperators.F2D, S, 0);
+    }
+
     /** Column n2 of the four-step: 32-point FFT of z[Q*n1 + n2], twiddled by W_M^(n2*k1) into row k1. */
-    private void column32(double[] x, int base, int n2) {
+    private void column32(float[] x, int base, int n2) {
         // Gathered into a scratch first: a vector that is either gathered or loaded (one fft8 for
         // both) would merge two vector values in one variable, which C2 (JDK 17) boxes on the heap.
         for (int n1 = 0; n1 < FAST; n1++) {
             int t = 2 * (q * n1 + n2);
-            DoubleVector.fromArray(S, x, base + t, hopMap, 0).mul(window[t]).intoArray(inRe, n1 * L);
-            DoubleVector.fromArray(S, x, base + t + 1, hopMap, 0).mul(window[t + 1]).intoArray(inIm, n1 * L);
+            widen(FloatVector.fromArray(F, x, base + t, hopMap, 0)).mul(window[t]).intoArray(inRe, n1 * L);
+            widen(FloatVector.fromArray(F, x, base + t + 1, hopMap, 0)).mul(window[t + 1]).intoArray(inIm, n1 * L);
         }
         for (int b = 0; b < 4; b++) fft8(inRe, inIm, 0, b);
         int col = rowSlot(n2);
