@@ -21,10 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Loaded only when the {@code jdk.incubator.vector} module is present (see {@link MelPowerKernel}).
  */
 final class VectorMelPower implements MelPowerKernel {
-    // The widest vectors (512-bit here). Their one cost: a heap double[] is 64-byte aligned only by
-    // chance, and where the GC last moved the scratch arrays decides whether every access splits a
-    // cache line (measured 3.9 vs 6.0 ms per clip for the same kernel). 256-bit vectors are stable at
-    // 5.7 ms; aligned off-heap ByteBuffers are slower still on JDK 17 (11 ms, not fully intrinsified).
+    // The widest vectors (512-bit here). The same kernel runs 4.4 or 6.0 ms per clip depending on where
+    // the last full GC left its arrays (measured; a region-aligned humongous scratch array did not
+    // remove it, so it is not 64-byte alignment alone). 256-bit vectors are stable at 5.7 ms; aligned
+    // off-heap ByteBuffers take 11 ms on JDK 17 (their vector loads are not fully intrinsified).
     private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     // As many floats as S has doubles, for converting whole vectors.
