@@ -3,7 +3,7 @@ package dev.genre.audio.mel;
 /**
  * Samples to the mel power spectrogram ([nMels, frames] row-major, before dB): the hot loop of
  * audio-prep. Two implementations compute the same sums in double precision: {@link VectorMelPower}
- * (SIMD across frames, about 3x faster) when the JVM runs with {@code --add-modules
+ * (SIMD across frames, about 2x faster) when the JVM runs with {@code --add-modules
  * jdk.incubator.vector} (the launcher and the tests do), and {@link ScalarMelPower} (JTransforms)
  * otherwise, so a JVM started without the flag still works.
  */
