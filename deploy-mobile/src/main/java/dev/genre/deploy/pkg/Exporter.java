@@ -144,12 +144,13 @@ public final class Exporter {
             floatTest = ft.evaluation();
             floatTestProbs = ft.probabilities();
         }
+        Map<String, double[]> means = c.channelMeans(); // for the quantizer's bias correction
         // Choose the calibration method by how close int8's probabilities stay to float's on the probe split.
         Map<String, Double> agreementByMethod = new LinkedHashMap<>();
         Calibration.Method bestMethod = null;
         double bestDivergence = Double.MAX_VALUE;
         for (Calibration.Method method : Calibration.Method.values()) {
-            QuantSensitivity.Score sc = QuantSensitivity.score(model, c.ranges(method), Set.of(), valid, genres, floatValid);
+            QuantSensitivity.Score sc = QuantSensitivity.score(model, c.ranges(method), means, Set.of(), valid, genres, floatValid);
             agreementByMethod.put(method.name().toLowerCase(), sc.agreement());
             if (sc.divergence() < bestDivergence) {
                 bestDivergence = sc.divergence();
@@ -162,11 +163,11 @@ public final class Exporter {
         List<String> floatNodes = List.of();
         if (o.sensitivity()) {
             progress.start("int8 sensitivity of each layer on " + valid.size() + " " + probeSplit + " segments", 1);
-            sens = QuantSensitivity.measure(model, ranges, valid, genres, floatValid);
+            sens = QuantSensitivity.measure(model, ranges, means, valid, genres, floatValid);
             progress.finish();
             floatNodes = sens.floatNodes();
         }
-        ModelProto best = QdqQuantizer.quantize(model, ranges, Set.copyOf(floatNodes));
+        ModelProto best = QdqQuantizer.quantize(model, ranges, Set.copyOf(floatNodes), means);
         byte[] int8Bytes = best.toByteArray();
         OnnxEvaluation qt, all;
         try (OnnxModel qm = new OnnxModel(int8Bytes, 1)) {
@@ -175,7 +176,7 @@ public final class Exporter {
         if (floatNodes.isEmpty()) {
             all = qt;
         } else { // what the fix bought, on the reported split
-            try (OnnxModel am = new OnnxModel(QdqQuantizer.quantize(model, ranges, Set.of()).toByteArray(), 1)) {
+            try (OnnxModel am = new OnnxModel(QdqQuantizer.quantize(model, ranges, Set.of(), means).toByteArray(), 1)) {
                 all = OnnxEvaluation.of(am, test, genres);
             }
         }

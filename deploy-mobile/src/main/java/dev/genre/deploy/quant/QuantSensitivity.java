@@ -42,13 +42,13 @@ public final class QuantSensitivity {
 
     private QuantSensitivity() {}
 
-    public static Result measure(ModelProto model, Map<String, float[]> ranges, SegmentDataset probe, List<String> genres,
-                                 float[][] floatProbs) throws IOException {
-        Score base = score(model, ranges, Set.of(), probe, genres, floatProbs);
+    public static Result measure(ModelProto model, Map<String, float[]> ranges, Map<String, double[]> means, SegmentDataset probe,
+                                 List<String> genres, float[][] floatProbs) throws IOException {
+        Score base = score(model, ranges, means, Set.of(), probe, genres, floatProbs);
         List<Layer> layers = new ArrayList<>();
         for (NodeProto n : model.getGraph().getNodeList()) {
-            if (!n.getOpType().equals("Conv") && !n.getOpType().equals("Gemm")) continue;
-            double d = score(model, ranges, Set.of(n.getName()), probe, genres, floatProbs).divergence();
+            if (!n.getOpType().equals("Conv") && !n.getOpType().equals("Gemm") || QdqQuantizer.isExcitation(n)) continue;
+            double d = score(model, ranges, means, Set.of(n.getName()), probe, genres, floatProbs).divergence();
             layers.add(new Layer(n.getName(), d, base.divergence() > 0 ? 1 - d / base.divergence() : 0));
         }
         layers.sort(Comparator.comparingDouble(Layer::reduction).reversed());
@@ -57,7 +57,7 @@ public final class QuantSensitivity {
         for (Layer l : layers) {
             if (keep.size() >= MAX_FLOAT || l.reduction() < MIN_REDUCTION) break;
             keep.add(l.node());
-            Score s = score(model, ranges, keep, probe, genres, floatProbs);
+            Score s = score(model, ranges, means, keep, probe, genres, floatProbs);
             if (s.divergence() > fixed.divergence() * (1 - MIN_REDUCTION)) keep.remove(l.node()); // not enough on top of the others
             else fixed = s;
         }
@@ -65,10 +65,10 @@ public final class QuantSensitivity {
     }
 
     /** The model quantized with {@code ranges}, {@code floatNodes} kept float, against float on the probe. */
-    public static Score score(ModelProto model, Map<String, float[]> ranges, Set<String> floatNodes, SegmentDataset probe, List<String> genres,
-                              float[][] floatProbs) throws IOException {
+    public static Score score(ModelProto model, Map<String, float[]> ranges, Map<String, double[]> means, Set<String> floatNodes,
+                              SegmentDataset probe, List<String> genres, float[][] floatProbs) throws IOException {
         float[][] q;
-        try (OnnxModel m = new OnnxModel(QdqQuantizer.quantize(model, ranges, floatNodes).toByteArray(), 1)) {
+        try (OnnxModel m = new OnnxModel(QdqQuantizer.quantize(model, ranges, floatNodes, means).toByteArray(), 1)) {
             q = OnnxEvaluation.of(m, probe, genres).probabilities();
         }
         return new Score(divergence(floatProbs, q), OnnxEvaluation.agreement(floatProbs, q));

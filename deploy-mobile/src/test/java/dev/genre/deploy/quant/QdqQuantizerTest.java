@@ -1,0 +1,138 @@
+package dev.genre.deploy.quant;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.genre.deploy.onnx.OnnxGraph;
+import dev.genre.deploy.onnx.OnnxModel;
+import dev.genre.deploy.onnx.SpecOnnxWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The quantizer's fixes on small real graphs run by ONNX Runtime: bias correction, the Relu rule, MSE ranges. */
+class QdqQuantizerTest {
+    // 16 x 16 maps: the correction uses channel means and ignores the zero padding, which a small map's border would dominate.
+    static final int C_IN = 8, C_OUT = 16, H = 16, N = 32;
+
+    /** input -> Conv 3x3 [-> Relu] -> GlobalAveragePool -> Flatten: the output is each channel's spatial mean. */
+    static ModelProto convModel(boolean relu, long seed) {
+        OnnxGraph g = new OnnxGraph("conv");
+        String x = g.input(SpecOnnxWriter.INPUT, C_IN, H, H); // the batch dimension is added
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] w = new float[C_OUT * C_IN * 9];
+        for (int i = 0; i < w.length; i++) w[i] = (float) (r.nextGaussian() * 0.2);
+        String y = g.node("Conv", "conv", List.of(x, g.floats("conv.weight", new long[] {C_OUT, C_IN, 3, 3}, w),
+                g.floats("conv.bias", new long[] {C_OUT}, new float[C_OUT])), OnnxGraph.Attr.ints("kernel_shape", 3, 3),
+                OnnxGraph.Attr.ints("pads", 1, 1, 1, 1));
+        if (relu) y = g.node("Relu", "conv.relu", List.of(y));
+        String out = g.node("Flatten", "flatten", List.of(g.node("GlobalAveragePool", "pool", List.of(y))));
+        g.output(out, C_OUT);
+        return g.build(Map.of());
+    }
+
+    /** Inputs with a clearly non-zero mean, as post-activation feature maps have. */
+    static float[] inputs(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[N * C_IN * H * H];
+        for (int i = 0; i < x.length; i++) x[i] = (float) (r.nextDouble() * 2);
+        return x;
+    }
+
+    static float[][] run(ModelProto m, float[] x) throws Exception {
+        try (OnnxModel o = new OnnxModel(m.toByteArray(), 1)) {
+            return o.run(x, new long[] {N, C_IN, H, H}, m.getGraph().getOutput(0).getName());
+        }
+    }
+
+    /** Largest |mean over the batch of (a - b)| over channels: the systematic part of the error. */
+    static double meanShift(float[][] a, float[][] b) {
+        double worst = 0;
+        for (int c = 0; c < a[0].length; c++) {
+            double s = 0;
+            for (int i = 0; i < a.length; i++) s += a[i][c] - b[i][c];
+            worst = Math.max(worst, Math.abs(s / a.length));
+        }
+        return worst;
+    }
+
+    @Test
+    void biasCorrectionRemovesTheMeanShiftOfWeightRounding() throws Exception {
+        ModelProto model = convModel(false, 3);
+        float[] x = inputs(5);
+        Calibration cal = Calibration.run(model, QdqQuantizer.tensorsToCalibrate(model), List.of(x), new long[] {C_IN, H, H});
+        // No activation ranges: weights alone are int8, so the only error is weight rounding.
+        float[][] f = run(model, x);
+        double plain = meanShift(run(QdqQuantizer.quantize(model, Map.of(), Set.of(), Map.of()), x), f);
+        double fixed = meanShift(run(QdqQuantizer.quantize(model, Map.of(), Set.of(), cal.channelMeans()), x), f);
+        assertTrue(plain > 1e-4, "weight rounding shifts the outputs: " + plain);
+        assertTrue(fixed < plain / 5, "bias correction removes the shift: " + plain + " -> " + fixed);
+    }
+
+    @Test
+    void aReluWhoseOutputStaysFloatIsKept() throws Exception {
+        ModelProto model = convModel(true, 4);
+        float[] x = inputs(6);
+        // Weight-only: the Relu output has no range, so no uint8 zero point clamps it; the Relu must stay.
+        ModelProto q = QdqQuantizer.quantize(model, Map.of(), Set.of(), Map.of());
+        assertTrue(q.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("Relu")), "Relu kept");
+        float[][] f = run(model, x), o = run(q, x);
+        assertTrue(meanShift(o, f) < 0.05, "outputs agree with float: " + meanShift(o, f));
+        // With its output quantized, the Relu folds into the conv's uint8 range.
+        Calibration cal = Calibration.run(model, QdqQuantizer.tensorsToCalibrate(model), List.of(x), new long[] {C_IN, H, H});
+        ModelProto folded = QdqQuantizer.quantize(model, cal.ranges(Calibration.Method.MINMAX), Set.of(), Map.of());
+        assertTrue(folded.getGraph().getNodeList().stream().noneMatch(n -> n.getOpType().equals("Relu")), "Relu folded");
+        assertTrue(meanShift(run(folded, x), f) < 0.05);
+    }
+
+    @Test
+    void mseRangeClipsARareTailThatMinMaxWouldSpendTheSteps() {
+        // About 10 million values in [0, 1], ten at 100: min/max spends the uint8 steps on the tail,
+        // costing more (steps of 0.39 for everyone) than clipping the ten does.
+        long[] h = new long[Calibration.BINS];
+        float min = 0, max = 100;
+        double w = (max - min) / Calibration.BINS;
+        for (int i = 0; i * w < 1; i++) h[i] = 250_000;
+        h[Calibration.BINS - 1] += 10;
+        float[] r = Calibration.mseRange(h, min, max);
+        assertTrue(r[0] == 0 && r[1] < 0.8 * max, "the tail is clipped: " + r[0] + ".." + r[1]);
+        assertTrue(error(h, min, w, r[0], r[1]) < 0.6 * error(h, min, w, min, max), "and the squared error is lower");
+        // Without the bulk's weight, the tail is worth keeping: ten values and nothing else.
+        long[] tail = new long[Calibration.BINS];
+        tail[0] = 10;
+        tail[Calibration.BINS - 1] = 10;
+        assertTrue(Calibration.mseRange(tail, min, max)[1] > 95, "a range with nothing to trade keeps its max");
+    }
+
+    static double error(long[] h, float min, double w, double lo, double hi) {
+        double step = (hi - lo) / 255, e = 0;
+        for (int i = 0; i < h.length; i++) {
+            double x = min + (i + 0.5) * w, c = Math.max(lo, Math.min(hi, x));
+            double q = lo + Math.round((c - lo) / step) * step;
+            e += h[i] * (x - q) * (x - q);
+        }
+        return e;
+    }
+
+    @Test
+    void excitationPathsAreNotQuantized() {
+        OnnxGraph g = new OnnxGraph("se");
+        String x = g.input(SpecOnnxWriter.INPUT, C_IN, H, H);
+        String p = g.node("GlobalAveragePool", "b0.se.pool", List.of(x));
+        String gate = g.node("HardSigmoid", "b0.se.gate", List.of(p));
+        String y = g.node("Mul", "b0.se.scale", List.of(x, gate));
+        g.output(y, C_IN, H, H);
+        ModelProto m = g.build(Map.of());
+        Map<String, float[]> ranges = new java.util.HashMap<>();
+        for (String t : QdqQuantizer.tensorsToCalibrate(m)) ranges.put(t, new float[] {0, 1});
+        ranges.put(y, new float[] {0, 1});
+        List<String> quantized = new ArrayList<>();
+        QdqQuantizer.quantize(m, ranges, Set.of()).getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("QuantizeLinear"))
+                .forEach(n -> quantized.add(n.getInput(0)));
+        assertTrue(!quantized.contains(p) && !quantized.contains(gate), "pool and gate stay float: " + quantized);
+        assertTrue(quantized.contains(y), "the gated feature map is quantized: " + quantized);
+    }
+}
