@@ -47,7 +47,7 @@ public final class QdqQuantizer {
         Set<String> outputs = new HashSet<>();
         model.getGraph().getOutputList().forEach(o -> outputs.add(o.getName()));
         List<String> t = new ArrayList<>();
-        for (NodeProto n : folded(model.getGraph(), null)) {
+        for (NodeProto n : folded(model.getGraph(), null, Set.of())) {
             if (n.getOpType().equals("Sub")) continue;
             for (String o : n.getOutputList()) if (!outputs.contains(o)) t.add(o);
         }
@@ -69,9 +69,12 @@ public final class QdqQuantizer {
     /**
      * The nodes with each Conv -> Relu pair merged into the Conv (which takes over the Relu's output
      * name), when the Relu's output is quantized ({@code quantized} null: every pair): the uint8
-     * zero point then does the Relu's clamping. A Relu whose output stays float stays a Relu.
+     * zero point then does the Relu's clamping. A Relu whose output stays float, or is read by a
+     * float node (which reads the raw tensor, before the zero point clamps it), stays a Relu.
      */
-    static List<NodeProto> folded(GraphProto g, Set<String> quantized) {
+    static List<NodeProto> folded(GraphProto g, Set<String> quantized, Set<String> floatNodes) {
+        Map<String, List<String>> readers = new HashMap<>();
+        for (NodeProto n : g.getNodeList()) for (String i : n.getInputList()) readers.computeIfAbsent(i, k -> new ArrayList<>()).add(n.getName());
         Map<String, Integer> consumers = new HashMap<>();
         for (NodeProto n : g.getNodeList()) for (String i : n.getInputList()) consumers.merge(i, 1, Integer::sum);
         Map<String, NodeProto> producer = new HashMap<>();
@@ -82,7 +85,8 @@ public final class QdqQuantizer {
             if (!n.getOpType().equals("Relu")) continue;
             NodeProto p = producer.get(n.getInput(0));
             if (p != null && p.getOpType().equals("Conv") && consumers.get(n.getInput(0)) == 1
-                    && (quantized == null || quantized.contains(n.getOutput(0)))) {
+                    && (quantized == null || quantized.contains(n.getOutput(0)))
+                    && readers.getOrDefault(n.getOutput(0), List.of()).stream().noneMatch(floatNodes::contains)) {
                 renamed.put(p.getName(), n.getOutput(0));
                 dropped.add(n.getName());
             }
@@ -123,7 +127,7 @@ public final class QdqQuantizer {
         // A graph input with a range is quantized too: a one-layer profile model then reads uint8 as inside a network.
         for (var in : g.getInputList()) if (ranges.containsKey(in.getName())) activationQdq(q, newInit, in.getName(), ranges.get(in.getName()), scaleOf);
 
-        for (NodeProto n : folded(g, ranges.keySet())) {
+        for (NodeProto n : folded(g, ranges.keySet(), floatNodes)) {
             boolean quantizeWeights = WEIGHTED.contains(n.getOpType()) && !floatNodes.contains(n.getName());
             NodeProto.Builder nb = n.toBuilder().clearInput();
             for (int i = 0; i < n.getInputCount(); i++) {

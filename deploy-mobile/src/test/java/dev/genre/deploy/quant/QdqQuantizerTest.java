@@ -89,6 +89,30 @@ class QdqQuantizerTest {
     }
 
     @Test
+    void aFloatLayerAfterAFoldedReluReadsClampedValues() throws Exception {
+        OnnxGraph g = new OnnxGraph("two");
+        String x = g.input(SpecOnnxWriter.INPUT, C_IN, H, H);
+        SplittableRandom r = new SplittableRandom(9);
+        float[] w1 = new float[C_OUT * C_IN * 9], w2 = new float[C_OUT * C_OUT];
+        for (int i = 0; i < w1.length; i++) w1[i] = (float) (r.nextGaussian() * 0.2);
+        for (int i = 0; i < w2.length; i++) w2[i] = (float) (r.nextGaussian() * 0.2);
+        String y = g.node("Relu", "conv.relu", List.of(g.node("Conv", "conv", List.of(x, g.floats("conv.weight", new long[] {C_OUT, C_IN, 3, 3}, w1),
+                g.floats("conv.bias", new long[] {C_OUT}, new float[C_OUT])), OnnxGraph.Attr.ints("kernel_shape", 3, 3),
+                OnnxGraph.Attr.ints("pads", 1, 1, 1, 1))));
+        y = g.node("Conv", "conv2", List.of(y, g.floats("conv2.weight", new long[] {C_OUT, C_OUT, 1, 1}, w2),
+                g.floats("conv2.bias", new long[] {C_OUT}, new float[C_OUT])), OnnxGraph.Attr.ints("kernel_shape", 1, 1));
+        String out = g.node("Flatten", "flatten", List.of(g.node("GlobalAveragePool", "pool", List.of(y))));
+        g.output(out, C_OUT);
+        ModelProto model = g.build(Map.of());
+        float[] in = inputs(10);
+        Calibration cal = Calibration.run(model, QdqQuantizer.tensorsToCalibrate(model), List.of(in), new long[] {C_IN, H, H});
+        float[][] f = run(model, in);
+        // conv2 in float reads its input raw: had the Relu been folded into conv's uint8 range, it would read unclamped negatives.
+        ModelProto q = QdqQuantizer.quantize(model, cal.ranges(Calibration.Method.MINMAX), Set.of("conv2"), cal.channelMeans());
+        assertTrue(meanShift(run(q, in), f) < 0.02, "float conv2 after a Relu agrees with float: " + meanShift(run(q, in), f));
+    }
+
+    @Test
     void mseRangeClipsARareTailThatMinMaxWouldSpendTheSteps() {
         // About 10 million values in [0, 1], ten at 100: min/max spends the uint8 steps on the tail,
         // costing more (steps of 0.39 for everyone) than clipping the ten does.
