@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which layers cost accuracy under int8, and the fix. Each weighted layer is kept in float alone
+ * Which layers cost accuracy under int8, and the fix. Each weighted layer (and each squeeze-and-
+ * excitation unit as a whole) is kept in float alone
  * (everything else int8) and scored by how far the int8 model's class probabilities then are from
  * float's: the mean KL divergence over probe segments. Divergence, not top-1 agreement: the probe
  * is often training data, on which the model is so confident that int8 almost never flips a
@@ -46,10 +47,15 @@ public final class QuantSensitivity {
                                  List<String> genres, float[][] floatProbs) throws IOException {
         Score base = score(model, ranges, means, Set.of(), probe, genres, floatProbs);
         List<Layer> layers = new ArrayList<>();
+        // Candidates: every conv outside SE paths, the classifier, and each SE unit as a whole.
+        List<String> candidates = new ArrayList<>();
         for (NodeProto n : model.getGraph().getNodeList()) {
-            if (!n.getOpType().equals("Conv") && !n.getOpType().equals("Gemm") || QdqQuantizer.isExcitation(n)) continue;
-            double d = score(model, ranges, means, Set.of(n.getName()), probe, genres, floatProbs).divergence();
-            layers.add(new Layer(n.getName(), d, base.divergence() > 0 ? 1 - d / base.divergence() : 0));
+            if ((n.getOpType().equals("Conv") || n.getOpType().equals("Gemm")) && QdqQuantizer.excitationUnit(n) == null) candidates.add(n.getName());
+        }
+        candidates.addAll(QdqQuantizer.excitationUnits(model.getGraph()));
+        for (String c : candidates) {
+            double d = score(model, ranges, means, Set.of(c), probe, genres, floatProbs).divergence();
+            layers.add(new Layer(c, d, base.divergence() > 0 ? 1 - d / base.divergence() : 0));
         }
         layers.sort(Comparator.comparingDouble(Layer::reduction).reversed());
         Set<String> keep = new LinkedHashSet<>();

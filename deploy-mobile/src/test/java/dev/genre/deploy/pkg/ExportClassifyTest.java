@@ -17,6 +17,7 @@ import dev.genre.deploy.TestData;
 import dev.genre.deploy.classify.Classifier;
 import dev.genre.deploy.latency.LatencyStats;
 import dev.genre.deploy.latency.LocalLatency;
+import dev.genre.deploy.quant.QdqQuantizer;
 import dev.genre.deploy.quant.QuantSensitivity;
 import dev.genre.run.Progress;
 import dev.genre.search.spec.NetworkSpec;
@@ -90,10 +91,12 @@ class ExportClassifyTest {
         Exporter.QuantReport r = Exporter.export(tmp.resolve("run"), pkg2, new Exporter.Options(true, null, 64, 0, true), Progress.none()).quant();
         QuantSensitivity.Result s = r.sensitivity();
         ModelProto f = ModelProto.parseFrom(Files.readAllBytes(pkg2.resolve(ModelPackage.FLOAT_MODEL)));
-        // SE layers compute in float activations anyway (QdqQuantizer's policy): they are not candidates.
+        // Candidates: convs outside SE paths, the classifier, and each SE unit as a whole.
         long weighted = f.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Conv") || n.getOpType().equals("Gemm"))
                 .filter(n -> !n.getName().contains(".se.")).count();
-        assertEquals(weighted, s.layers().size(), "every conv outside SE paths and the classifier measured");
+        long units = QdqQuantizer.excitationUnits(f.getGraph()).size();
+        assertTrue(units > 0, "mobilenetv3-small has SE blocks");
+        assertEquals(weighted + units, s.layers().size(), "every conv outside SE paths, the classifier and every SE unit measured");
         for (int i = 1; i < s.layers().size(); i++) assertTrue(s.layers().get(i - 1).reduction() >= s.layers().get(i).reduction(), "most costly first");
         assertTrue(s.floatNodes().size() <= QuantSensitivity.MAX_FLOAT);
         assertTrue(s.fixedDivergence() <= s.allInt8Divergence());
@@ -106,7 +109,9 @@ class ExportClassifyTest {
         q.getGraph().getInitializerList().forEach(t -> inits.add(t.getName()));
         for (NodeProto n : q.getGraph().getNodeList()) {
             if (!n.getOpType().equals("Conv") && !n.getOpType().equals("Gemm")) continue;
-            assertEquals(s.floatNodes().contains(n.getName()), inits.contains(n.getInput(1)), n.getName());
+            int se = n.getName().indexOf(".se.");
+            boolean floatLayer = s.floatNodes().contains(n.getName()) || se >= 0 && s.floatNodes().contains(n.getName().substring(0, se + 3));
+            assertEquals(floatLayer, inits.contains(n.getInput(1)), n.getName());
         }
     }
 

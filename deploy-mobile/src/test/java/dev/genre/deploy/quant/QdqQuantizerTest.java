@@ -142,7 +142,7 @@ class QdqQuantizerTest {
     }
 
     @Test
-    void excitationPathsAreNotQuantized() {
+    void aFloatExcitationUnitKeepsItsPathFloat() {
         OnnxGraph g = new OnnxGraph("se");
         String x = g.input(SpecOnnxWriter.INPUT, C_IN, H, H);
         String p = g.node("GlobalAveragePool", "b0.se.pool", List.of(x));
@@ -153,10 +153,16 @@ class QdqQuantizerTest {
         Map<String, float[]> ranges = new java.util.HashMap<>();
         for (String t : QdqQuantizer.tensorsToCalibrate(m)) ranges.put(t, new float[] {0, 1});
         ranges.put(y, new float[] {0, 1});
-        List<String> quantized = new ArrayList<>();
-        QdqQuantizer.quantize(m, ranges, Set.of()).getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("QuantizeLinear"))
-                .forEach(n -> quantized.add(n.getInput(0)));
-        assertTrue(!quantized.contains(p) && !quantized.contains(gate), "pool and gate stay float: " + quantized);
+        assertTrue(quantizedInputs(QdqQuantizer.quantize(m, ranges, Set.of())).containsAll(List.of(p, gate, y)), "by default all int8");
+        List<String> quantized = quantizedInputs(QdqQuantizer.quantize(m, ranges, Set.of("b0.se")));
+        assertTrue(!quantized.contains(p) && !quantized.contains(gate), "the float unit's pool and gate stay float: " + quantized);
         assertTrue(quantized.contains(y), "the gated feature map is quantized: " + quantized);
+        assertTrue(QdqQuantizer.excitationUnits(m.getGraph()).equals(List.of("b0.se")));
+    }
+
+    static List<String> quantizedInputs(ModelProto q) {
+        List<String> out = new ArrayList<>();
+        q.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("QuantizeLinear")).forEach(n -> out.add(n.getInput(0)));
+        return out;
     }
 }
