@@ -134,7 +134,7 @@ public final class MelBenchmark {
         double total = single.decodeMs + single.frameMs + single.fftMs + single.melMs + single.dbMs;
         boolean vector = main.kernelName().startsWith("vector");
         for (Object[] row : new Object[][] {{"decode (WAV)", single.decodeMs},
-                {vector ? "signal to padded doubles" : "framing + window", single.frameMs},
+                {vector ? "signal into the padded buffer" : "framing + window", single.frameMs},
                 {vector ? "gather + window + four-step FFT (8 frames per vector)" : "FFT (JTransforms, double)", single.fftMs},
                 {vector ? "real-FFT unpack + power + sparse mel product" : "power + sparse mel product", single.melMs},
                 {"power_to_db", single.dbMs}}) {

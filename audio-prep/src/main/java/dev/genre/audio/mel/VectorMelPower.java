@@ -16,7 +16,8 @@ import jdk.incubator.vector.VectorSpecies;
  * points (even + i * odd), transformed by a four-step FFT (M = P x Q: P-point column FFTs, twiddles,
  * Q-point row FFTs), so every sub-transform works on a few KB that stay in L1 instead of a 128 KB
  * radix-2 working set that thrashes it; then the real spectrum is unpacked, squared and fed straight
- * into the sparse mel bank. Double precision throughout, like the scalar path it replaces.
+ * into the sparse mel bank. Double precision from the gather on (the samples are floats), like the
+ * scalar path it replaces.
  *
  * <p>Loaded only when the {@code jdk.incubator.vector} module is present (see {@link MelPowerKernel}).
  */
