@@ -29,7 +29,14 @@ interface MelPowerKernel {
 
     static MelPowerKernel create(MelParams params, MelFilterBank bank) {
         boolean scalar = "scalar".equals(System.getProperty(PROPERTY));
-        return !scalar && vectorAvailable() ? vector(params, bank) : new ScalarMelPower(params, bank);
+        if (!scalar && vectorAvailable()) {
+            try {
+                return vector(params, bank);
+            } catch (RuntimeException | LinkageError e) { // a CPU whose vectors the kernel cannot shape: the scalar path still works
+                return new ScalarMelPower(params, bank);
+            }
+        }
+        return new ScalarMelPower(params, bank);
     }
 
     static MelPowerKernel vector(MelParams params, MelFilterBank bank) {
