@@ -13,12 +13,16 @@ final class PowerToDb {
         double offset = offset(p);
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < s.length; i++) {
-            // amin (1e-10) is a normal float, so max(S, amin) is always in FastLog10's domain.
-            float db = (float) (10.0 * FastLog10.of(Math.max(s[i], amin)) - offset);
+            float db = db(s[i], amin, offset);
             s[i] = db;
             if (db > max) max = db;
         }
         clip(s, max, p);
+    }
+
+    /** One value in dB. amin (1e-10) is a normal float, so max(S, amin) is always in FastLog10's domain. */
+    static float db(float power, float amin, double offset) {
+        return (float) (10.0 * FastLog10.of(Math.max(power, amin)) - offset);
     }
 
     static double offset(MelParams p) {

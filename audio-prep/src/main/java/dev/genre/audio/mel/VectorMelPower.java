@@ -439,7 +439,7 @@ final class VectorMelPower implements MelPowerKernel {
         }
         float top = (float) max; // rounding is monotonic: the max of the stored floats
         for (; i < s.length; i++) { // the tail, as the scalar path does it
-            float db = (float) (10.0 * FastLog10.of(Math.max(s[i], amin)) - offset);
+            float db = PowerToDb.db(s[i], amin, offset);
             s[i] = db;
             top = Math.max(top, db);
         }

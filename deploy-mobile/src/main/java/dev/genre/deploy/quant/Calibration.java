@@ -12,9 +12,12 @@ import ai.onnxruntime.OrtSession;
 import dev.genre.deploy.onnx.SpecOnnxWriter;
 import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Per-tensor activation ranges from running the float model on calibration segments: every tensor
@@ -131,17 +134,19 @@ public final class Calibration {
         for (long d : item) itemSize *= d;
         ModelProto.Builder b = model.toBuilder();
         var g = b.getGraphBuilder();
-        java.util.Set<String> layerInputs = new java.util.LinkedHashSet<>();
+        // Fetched: the tensors to calibrate and every weighted layer's input (for bias correction);
+        // the graph input is not fetched, it is the tensor we feed.
+        Set<String> layerInputs = new LinkedHashSet<>();
         for (var n : model.getGraph().getNodeList()) {
             if (n.getOpType().equals("Conv") || n.getOpType().equals("Gemm")) layerInputs.add(n.getInput(0));
         }
-        java.util.Set<String> fetch = new java.util.LinkedHashSet<>(tensors);
+        Set<String> fetch = new LinkedHashSet<>(tensors);
         fetch.addAll(layerInputs);
-        java.util.Set<String> graphIo = new java.util.HashSet<>();
-        model.getGraph().getInputList().forEach(i -> graphIo.add(i.getName()));
-        model.getGraph().getOutputList().forEach(o -> graphIo.add(o.getName()));
+        fetch.remove(SpecOnnxWriter.INPUT);
+        Set<String> outputs = new HashSet<>();
+        model.getGraph().getOutputList().forEach(o -> outputs.add(o.getName()));
         for (String t : fetch) {
-            if (graphIo.contains(t)) continue;
+            if (outputs.contains(t)) continue;
             g.addOutput(ValueInfoProto.newBuilder().setName(t).setType(TypeProto.newBuilder()
                     .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()))));
         }
@@ -156,7 +161,7 @@ public final class Calibration {
                         shape[0] = x.length / itemSize;
                         System.arraycopy(item, 0, shape, 1, item.length);
                         try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
-                             OrtSession.Result r = s.run(Map.of(SpecOnnxWriter.INPUT, in), without(fetch, SpecOnnxWriter.INPUT))) {
+                             OrtSession.Result r = s.run(Map.of(SpecOnnxWriter.INPUT, in), fetch)) {
                             for (String t : tensors) {
                                 OnnxValue v = r.get(t).orElseThrow();
                                 FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
@@ -177,12 +182,6 @@ public final class Calibration {
             throw new IOException("calibration failed: " + e.getMessage(), e);
         }
         return c;
-    }
-
-    private static java.util.Set<String> without(java.util.Set<String> s, String name) {
-        java.util.Set<String> out = new java.util.HashSet<>(s);
-        out.remove(name);
-        return out;
     }
 
     /** Channel sums of an [N, C, ...] tensor. */

@@ -73,8 +73,6 @@ public final class QdqQuantizer {
     static List<NodeProto> folded(GraphProto g, Set<String> quantized, Set<String> floatNodes) {
         Map<String, List<String>> readers = new HashMap<>();
         for (NodeProto n : g.getNodeList()) for (String i : n.getInputList()) readers.computeIfAbsent(i, k -> new ArrayList<>()).add(n.getName());
-        Map<String, Integer> consumers = new HashMap<>();
-        for (NodeProto n : g.getNodeList()) for (String i : n.getInputList()) consumers.merge(i, 1, Integer::sum);
         Map<String, NodeProto> producer = new HashMap<>();
         for (NodeProto n : g.getNodeList()) for (String o : n.getOutputList()) producer.put(o, n);
         Map<String, String> renamed = new HashMap<>();
@@ -82,7 +80,7 @@ public final class QdqQuantizer {
         for (NodeProto n : g.getNodeList()) {
             if (!n.getOpType().equals("Relu")) continue;
             NodeProto p = producer.get(n.getInput(0));
-            if (p != null && p.getOpType().equals("Conv") && consumers.get(n.getInput(0)) == 1
+            if (p != null && p.getOpType().equals("Conv") && readers.get(n.getInput(0)).size() == 1
                     && (quantized == null || quantized.contains(n.getOutput(0)))
                     && readers.getOrDefault(n.getOutput(0), List.of()).stream().noneMatch(floatNodes::contains)) {
                 renamed.put(p.getName(), n.getOutput(0));
@@ -182,6 +180,11 @@ public final class QdqQuantizer {
         scaleOf.put(o, scale);
     }
 
+    /** The int8 level of a weight at its channel's scale: the one rounding both the weights and the bias correction use. */
+    private static int weightLevel(float w, float scale) {
+        return Math.max(-127, Math.min(127, Math.round(w / scale)));
+    }
+
     /** int8 per-output-channel symmetric weights + DequantizeLinear(axis 0). */
     private static String weightDq(GraphProto.Builder q, List<TensorProto> newInit, TensorProto w, Map<String, float[]> weightScales) {
         float[] v = floats(w);
@@ -192,7 +195,7 @@ public final class QdqQuantizer {
             float max = 0;
             for (int i = 0; i < per; i++) max = Math.max(max, Math.abs(v[c * per + i]));
             scales[c] = Math.max(max / 127f, 1e-12f);
-            for (int i = 0; i < per; i++) qv[c * per + i] = (byte) Math.max(-127, Math.min(127, Math.round(v[c * per + i] / scales[c])));
+            for (int i = 0; i < per; i++) qv[c * per + i] = (byte) weightLevel(v[c * per + i], scales[c]);
         }
         long[] dims = w.getDimsList().stream().mapToLong(Long::longValue).toArray();
         String name = w.getName();
@@ -222,7 +225,7 @@ public final class QdqQuantizer {
                 double dw = 0;
                 for (int k = 0; k < taps; k++) {
                     float v = w[c * per + i * taps + k];
-                    dw += Math.max(-127, Math.min(127, Math.round(v / scales[c]))) * scales[c] - v;
+                    dw += weightLevel(v, scales[c]) * scales[c] - v;
                 }
                 shift += dw * mean[firstIn + i];
             }
