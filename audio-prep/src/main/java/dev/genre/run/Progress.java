@@ -16,6 +16,9 @@ public abstract class Progress implements AutoCloseable {
 
     public abstract void finish();
 
+    /** A point where long work that reports nothing (e.g. waiting for a worker process) may be stopped; no-op here. */
+    public void pollStop() {}
+
     @Override
     public void close() {
         finish();

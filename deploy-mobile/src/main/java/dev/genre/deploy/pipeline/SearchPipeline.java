@@ -22,6 +22,7 @@ import dev.genre.search.spec.Cost;
 import dev.genre.search.spec.NetworkSpec;
 import dev.genre.search.spec.SpecResolver;
 import dev.genre.search.strategy.SearchStrategies;
+import dev.genre.search.strategy.SearchStrategy;
 import dev.genre.search.train.TrainConfig;
 import dev.genre.search.train.Trainer;
 import java.io.IOException;
@@ -33,6 +34,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@code genre search} end to end: the weight-sharing search on the device profile's predicted
@@ -81,7 +83,8 @@ public final class SearchPipeline {
     public record ModelResult(String name, double testClipAccuracy, double testSegmentAccuracy, double latencyMs, double reward, long params,
                               long macs, String packageDir) {}
 
-    public record Result(SearchRun.Outcome search, List<MeasuredFinalist> finalists, ModelResult winner, ModelResult baseline) {}
+    /** @param searchWorkers worker processes this call started for the search passes (0 when they were all done) */
+    public record Result(SearchRun.Outcome search, int searchWorkers, List<MeasuredFinalist> finalists, ModelResult winner, ModelResult baseline) {}
 
     private SearchPipeline() {}
 
@@ -91,7 +94,6 @@ public final class SearchPipeline {
         if (!resume) Json.write(out.resolve(OPTIONS), o);
         Path dataset = Path.of(o.dataset());
         DeviceProfile profile = DeviceProfile.read(Path.of(o.device()));
-        LatencyPredictor predictor = new LatencyPredictor(profile);
         SearchConfig sc = o.search();
         SearchSpace space = SearchRun.spaceFor(Manifest.read(dataset), sc);
         if (!space.equals(profile.space())) {
@@ -100,12 +102,12 @@ public final class SearchPipeline {
                     + space.classes());
         }
 
+        // The passes run in worker processes (memory, see SearchWorker); this one then loads the last
+        // checkpoint and re-scores the finalists.
+        int workers = SearchWorker.runPasses(out, resume, progress);
         SearchRun.Outcome search;
         try (NDManager m = NDManager.newBaseManager()) {
-            SearchRun run = new SearchRun(sc, predictor::predictMs, progress);
-            if (o.warmStart() != null) run = run.warmStartFrom(Path.of(o.warmStart()));
-            search = run.run(dataset, out, resume,
-                    s -> SearchStrategies.create(sc.strategy(), s, sc.enas(), sc.evolution(), m), m, 0);
+            search = searchRun(o, progress).run(dataset, out, true, strategies(o, m), m, 0);
         }
 
         // The profile predicts; the device decides among the finalists. A resumed run keeps the first
@@ -146,6 +148,7 @@ public final class SearchPipeline {
         comparison.put("format", "genre-search-comparison/1");
         comparison.put("reward", sc.reward());
         comparison.put("searchSeconds", search.seconds());
+        comparison.put("searchWorkers", workers);
         comparison.put("winner", winner);
         comparison.put("baseline", baseline);
         comparison.put("finalists", measured);
@@ -158,7 +161,19 @@ public final class SearchPipeline {
         summary.put("winner", winner);
         summary.put("baseline", baseline);
         RunRecord.of("search", Json.MAPPER.convertValue(o, LinkedHashMap.class), sc.seed(), inputs, started, summary).writeTo(out);
-        return new Result(search, measured, winner, baseline);
+        return new Result(search, workers, measured, winner, baseline);
+    }
+
+    /** The search of a run's options on its device profile's latency predictions. */
+    static SearchRun searchRun(Options o, Progress progress) throws IOException {
+        LatencyPredictor predictor = new LatencyPredictor(DeviceProfile.read(Path.of(o.device())));
+        SearchRun run = new SearchRun(o.search(), predictor::predictMs, progress);
+        return o.warmStart() == null ? run : run.warmStartFrom(Path.of(o.warmStart()));
+    }
+
+    static Function<SearchSpace, SearchStrategy> strategies(Options o, NDManager m) {
+        SearchConfig sc = o.search();
+        return s -> SearchStrategies.create(sc.strategy(), s, sc.enas(), sc.evolution(), m);
     }
 
     /** Trains from scratch (or finishes an interrupted training), exports int8, measures it on the target. */

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole `genre search` chain on synthesized clips with real libtorch and ONNX Runtime: a device
- * profile of this machine, a one-pass ENAS search, finalists measured, the winner and the baseline
+ * profile of this machine, a two-pass ENAS search in two worker JVMs, finalists measured, the winner and the baseline
  * retrained, exported and measured, pareto.png and the comparison written.
  */
 class SearchPipelineTest {
@@ -44,7 +44,7 @@ class SearchPipelineTest {
         new DatasetPrep(new PrepOptions(MelParams.defaults(), SplitSpec.parse("0.5,0.25,0.25", 0), 128, 2), Progress.none(),
                 new PrintStream(PrintStream.nullOutputStream())).run(clips, data);
         SearchConfig c = SearchConfig.defaults("enas", MnasReward.soft(0.3), 2).withEpochs(1).withControllerSteps(3).withTopK(2);
-        c = new SearchConfig(c.strategy(), 1, 0, 3, 8, 1, 2, c.reward(), c.train().with(1, 8, 3e-3, 2), c.enas(), c.evolution());
+        c = new SearchConfig(c.strategy(), 2, 0, 3, 8, 1, 2, c.reward(), c.train().with(2, 8, 3e-3, 2), c.enas(), c.evolution());
         SearchSpace space = SearchRun.spaceFor(Manifest.read(data), c);
         // A quick profile (few runs): the numbers only need to exist and cover the space.
         DeviceProfile profile = DeviceProfiler.build(space, new LatencyTarget.Local(1, 1, 3),
@@ -53,8 +53,16 @@ class SearchPipelineTest {
         Json.write(profileFile, profile);
 
         SearchPipeline.Options o = new SearchPipeline.Options(data.toString(), profileFile.toString(), c, 1, true, "local", 1, 5);
-        SearchPipeline.Result r = SearchPipeline.run(o, out, false, Progress.none());
-        assertEquals(3, r.search().children().size());
+        // The passes run in worker JVMs; a 1 MB memory limit makes the first hand over after its pass.
+        SearchPipeline.Result r;
+        System.setProperty("genre.search.workerMemoryMb", "1");
+        try {
+            r = SearchPipeline.run(o, out, false, Progress.none());
+        } finally {
+            System.clearProperty("genre.search.workerMemoryMb");
+        }
+        assertEquals(2, r.searchWorkers(), "one worker per pass");
+        assertEquals(6, r.search().children().size());
         assertEquals(2, r.finalists().size());
         assertTrue(r.finalists().get(0).reward() >= r.finalists().get(1).reward(), "finalists ranked by measured reward");
         assertTrue(r.finalists().get(0).measuredMs() > 0);
@@ -67,6 +75,7 @@ class SearchPipelineTest {
         // --resume on a finished run redoes nothing new and gives the same answer.
         SearchPipeline.Result again = SearchPipeline.run(SearchPipeline.Options.read(out), out, true, Progress.none());
         assertEquals(r.search().best().key(), again.search().best().key());
+        assertEquals(0, again.searchWorkers(), "no passes left to run");
 
         // A profile of another space is refused up front, with the fix in the message.
         DeviceProfile other = new DeviceProfile(profile.format(), profile.created(), profile.device(), profile.precision(), 1, 1, 3, "p50", 1, 0,

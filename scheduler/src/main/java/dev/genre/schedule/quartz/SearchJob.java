@@ -1,10 +1,9 @@
 package dev.genre.schedule.quartz;
 
 import dev.genre.io.Json;
+import dev.genre.run.ChildJvm;
 import dev.genre.schedule.store.Database;
 import dev.genre.schedule.run.NightlyRunMain;
-import java.io.File;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.quartz.DisallowConcurrentExecution;
@@ -33,7 +32,7 @@ public final class SearchJob implements InterruptableJob {
         String name = ctx.getJobDetail().getKey().getName();
         try {
             Database db = (Database) ctx.getScheduler().getContext().get(NightlyScheduler.DATABASE);
-            List<String> cmd = javaCommand(NightlyRunMain.class.getName());
+            List<String> cmd = ChildJvm.command(NightlyRunMain.class.getName());
             cmd.add(Json.MAPPER.writeValueAsString(db.store()));
             cmd.add(data.getString(JOB_JSON));
             cmd.add(data.getString(MODELS));
@@ -80,24 +79,5 @@ public final class SearchJob implements InterruptableJob {
             if (original != null) return Long.parseLong(original);
         }
         return ctx.getScheduledFireTime().getTime();
-    }
-
-    /** This JVM's java, class path and genre/DJL system properties; the environment (jemalloc, oneDNN) is inherited. */
-    static List<String> javaCommand(String mainClass) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
-        for (String arg : ProcessHandle.current().info().arguments().map(List::of).orElse(List.of())) {
-            if (arg.startsWith("-Xmx") || arg.startsWith("-Dai.djl.") || arg.startsWith("-Dgenre.") || arg.startsWith("-Dorg.slf4j.")) cmd.add(arg);
-        }
-        if (cmd.stream().noneMatch(a -> a.startsWith("-Dai.djl.offline"))) cmd.add("-Dai.djl.offline=true");
-        // The SIMD log-mel kernel (audio-prep's MelPowerKernel) needs the incubator module too.
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
-            cmd.add("--add-modules");
-            cmd.add("jdk.incubator.vector");
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(mainClass);
-        return cmd;
     }
 }

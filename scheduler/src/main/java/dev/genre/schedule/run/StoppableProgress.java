@@ -36,6 +36,11 @@ final class StoppableProgress extends Progress {
         inner.finish();
     }
 
+    @Override
+    public void pollStop() {
+        check();
+    }
+
     void check() {
         if (stop.getAsBoolean()) {
             inner.finish();

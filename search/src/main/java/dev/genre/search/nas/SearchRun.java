@@ -11,6 +11,7 @@ import dev.genre.dataset.Split;
 import dev.genre.io.AtomicFiles;
 import dev.genre.io.Json;
 import dev.genre.run.Progress;
+import dev.genre.run.ResidentMemory;
 import dev.genre.search.space.ArchChoice;
 import dev.genre.search.space.SearchSpace;
 import dev.genre.search.spec.Cost;
@@ -63,6 +64,8 @@ public final class SearchRun {
     private final ToDoubleFunction<NetworkSpec> latencyMs;
     private final Progress progress;
     private final Path warmStart;
+    private final boolean passesOnly;
+    private final long handOverAbove;
 
     /**
      * The run directory's fixed facts; a resumed run must match them.
@@ -88,11 +91,18 @@ public final class SearchRun {
         this(cfg, latencyMs, progress, null);
     }
 
-    private SearchRun(SearchConfig cfg, ToDoubleFunction<NetworkSpec> latencyMs, Progress progress, Path warmStart) {
+    private SearchRun(SearchConfig cfg, ToDoubleFunction<NetworkSpec> latencyMs, Progress progress, Path warmStart, boolean passesOnly,
+                      long handOverAbove) {
         this.cfg = cfg;
         this.latencyMs = latencyMs;
         this.progress = progress;
         this.warmStart = warmStart;
+        this.passesOnly = passesOnly;
+        this.handOverAbove = handOverAbove;
+    }
+
+    private SearchRun(SearchConfig cfg, ToDoubleFunction<NetworkSpec> latencyMs, Progress progress, Path warmStart) {
+        this(cfg, latencyMs, progress, warmStart, false, 0);
     }
 
     /**
@@ -101,7 +111,26 @@ public final class SearchRun {
      * scratch. Nightly searches over a slowly growing clip folder use it. {@link Setup#warmStart()} says which.
      */
     public SearchRun warmStartFrom(Path previousRun) {
-        return new SearchRun(cfg, latencyMs, progress, previousRun);
+        return new SearchRun(cfg, latencyMs, progress, previousRun, passesOnly, handOverAbove);
+    }
+
+    /**
+     * For a worker process: run the training passes only (no finalists), and return after the first
+     * pass that leaves this process's resident memory above {@code bytes} (0 = never), checkpointed,
+     * so a fresh process continues exactly. libtorch's allocations under jemalloc without purging
+     * (the fast setting) grow with the ever-changing shapes of sampled children; a fresh process
+     * starts small again, while purging made shared-weight training 2-6x slower.
+     */
+    public SearchRun asWorker(long bytes) {
+        return new SearchRun(cfg, latencyMs, progress, warmStart, true, bytes);
+    }
+
+    /** Finished training passes and the planned count of a run directory (0 and -1 before the first checkpoint). */
+    public static int[] passes(Path out) throws IOException {
+        Path state = out.resolve(CHECKPOINT).resolve("state.json");
+        if (!Files.isRegularFile(state)) return new int[] {0, -1};
+        SearchState s = Json.read(state, SearchState.class);
+        return new int[] {s.epoch(), s.plannedEpochs()};
     }
 
     /** The previous run's checkpoint state when it can seed a search of this space and genres, else null. */
@@ -182,15 +211,22 @@ public final class SearchRun {
                 SplittableRandom rng = new SplittableRandom(cfg.seed() * 1_000_003L + epoch);
                 int[] order = Trainer.shuffled(train.size(), rng);
                 double lossSum = 0, accSum = 0, lr = 0;
+                int skipped = 0, counted = 0;
                 progress.start(String.format("epoch %d/%d shared weights", epoch + 1, planned), perEpoch);
                 for (int b = 0; b < perEpoch; b++) {
                     ArchChoice child = strategy.sampleForTraining(rng);
                     batches.train(order, b * tc.batch(), tc.batch(), rng, x, t);
                     lr = schedule.at(opt.step());
                     float[] s = trainStep(net, opt, manager, child, x, t, genres.size(), lr);
-                    lossSum += s[0];
-                    accSum += s[1];
-                    progress.step(String.format("loss %.3f acc %.3f", lossSum / (b + 1), accSum / (b + 1)));
+                    if (s == null) {
+                        skipped++;
+                    } else {
+                        lossSum += s[0];
+                        accSum += s[1];
+                        counted++;
+                    }
+                    progress.step(String.format("loss %.3f acc %.3f%s", lossSum / Math.max(1, counted), accSum / Math.max(1, counted),
+                            skipped > 0 ? " skipped " + skipped : ""));
                 }
                 progress.finish();
 
@@ -205,8 +241,8 @@ public final class SearchRun {
                     strategy.observe(child, r.reward());
                     children.add(r);
                     ChildResult best = best(children);
-                    progress.step(String.format("best reward %.3f (acc %.3f, %.2f ms) entropy %.3f", best.reward(), best.accuracy(),
-                            best.latencyMs(), strategy.entropy()));
+                    progress.step(String.format("best reward %.3f (acc %.3f, %.2f ms)%s", best.reward(), best.accuracy(),
+                            best.latencyMs(), Double.isNaN(strategy.entropy()) ? "" : String.format(" entropy %.3f", strategy.entropy())));
                 }
                 progress.finish();
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -218,12 +254,13 @@ public final class SearchRun {
                     last = stopAfterEpochs > 0 ? Math.min(planned, last) : planned;
                 }
                 ChildResult best = best(children);
-                history.add(new SearchState.EpochSummary(epoch, lr, lossSum / perEpoch, accSum / perEpoch, best.reward(), best.accuracy(),
-                        best.latencyMs(), strategy.entropy(), seconds));
+                history.add(new SearchState.EpochSummary(epoch, lr, lossSum / Math.max(1, counted), accSum / Math.max(1, counted), best.reward(),
+                        best.accuracy(), best.latencyMs(), strategy.entropy(), seconds, skipped));
                 saveCheckpoint(out, net, opt, strategy, new SearchState(epoch, planned, opt.step(), spent, null, null, null, children, history));
                 writeSearchJson(out, setup, children, history, List.of(), epoch >= planned);
+                if (handOverAbove > 0 && epoch < last && ResidentMemory.bytes() > handOverAbove) break;
             }
-            if (epoch < planned) return new Outcome(setup, children, history, List.of(), spent);
+            if (epoch < planned || passesOnly) return new Outcome(setup, children, history, List.of(), spent);
 
             List<Finalist> finalists = finalists(space, children, evaluator);
             writeSearchJson(out, setup, children, history, finalists, true);
@@ -264,7 +301,11 @@ public final class SearchRun {
         return out;
     }
 
-    /** One minibatch on one child: forward, soft-target cross-entropy, backward, update of the child's weights only. */
+    /**
+     * One minibatch on one child: forward, soft-target cross-entropy, backward, update of the child's
+     * weights only. Returns null, with nothing applied, when the loss or the gradient is not finite:
+     * one such step would otherwise turn the shared weights into NaN for the rest of the search.
+     */
     private static float[] trainStep(Supernet net, OptimizerState opt, NDManager manager, ArchChoice child, float[] x, float[] t, int classes,
                                      double lr) {
         try (NDManager sub = manager.newSubManager()) {
@@ -279,7 +320,11 @@ public final class SearchRun {
                 loss = l.getFloat();
                 acc = TrainingStep.accuracy(logits, target);
             }
-            opt.clipGradientNorm(pass.used(), GRAD_BOUND);
+            double norm = opt.clipGradientNorm(pass.used(), GRAD_BOUND);
+            if (!Float.isFinite(loss) || !Double.isFinite(norm)) {
+                opt.discard(pass.used());
+                return null;
+            }
             opt.update(lr, pass.used());
             return new float[] {loss, acc};
         }

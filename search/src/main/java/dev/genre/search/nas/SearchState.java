@@ -12,7 +12,11 @@ import java.util.List;
  */
 public record SearchState(int epoch, int plannedEpochs, long step, double seconds, String supernet, String optimizer, String strategy,
                           List<ChildResult> children, List<EpochSummary> history) {
-    /** One epoch: shared-weight training loss/accuracy, the best child so far and the controller's entropy. */
+    /**
+     * One epoch: shared-weight training loss/accuracy, the best child so far and the controller's entropy.
+     *
+     * @param skippedSteps minibatches whose loss or gradient was not finite: dropped, not applied
+     */
     public record EpochSummary(int epoch, double lr, double trainLoss, double trainAccuracy, double bestReward, double bestAccuracy,
-                               double bestLatencyMs, double entropy, double seconds) {}
+                               double bestLatencyMs, double entropy, double seconds, int skippedSteps) {}
 }

@@ -72,9 +72,24 @@ public final class OptimizerState {
                     ex.sgdUpdate(new NDList(w, g, first.get(i)), new NDList(w), (float) lr, wd, 1f, Float.POSITIVE_INFINITY,
                             (float) momentum, true);
                 }
-                g.subi(g); // this parameter's gradient is consumed: zero it for the next backward
+                zero(g); // this parameter's gradient is consumed: zero it for the next backward
             }
         }
+    }
+
+    /** Drops the gradients of {@code only} without a step (a non-finite loss or gradient must not reach the weights or moments). */
+    public void discard(java.util.Set<Parameter> only) {
+        for (Pair<String, Parameter> p : params) {
+            if (!only.contains(p.getValue())) continue;
+            try (NDArray g = p.getValue().getArray().getGradient()) {
+                zero(g);
+            }
+        }
+    }
+
+    /** Overwrites with zeros: {@code g - g} would keep a NaN or infinity there for every later step. */
+    private static void zero(NDArray g) {
+        g.set(new ai.djl.ndarray.index.NDIndex("..."), 0);
     }
 
     private static boolean decays(Parameter p) {

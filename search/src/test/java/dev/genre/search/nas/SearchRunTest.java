@@ -1,5 +1,6 @@
 package dev.genre.search.nas;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -75,6 +76,24 @@ class SearchRunTest {
         try (NDManager m = NDManager.newBaseManager()) {
             resumed = new SearchRun(config(), MACS_LATENCY, Progress.none()).run(data, tmp.resolve("b"), true, UNIFORM, m, 0);
         }
+        // A worker whose memory limit is always exceeded hands over after every pass; the runs that
+        // continue from its checkpoints end where the uninterrupted search ends.
+        Path c = tmp.resolve("c");
+        for (int call = 1; call <= 3; call++) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                SearchRun.Outcome part = new SearchRun(config(), MACS_LATENCY, Progress.none()).asWorker(1).run(data, c, call > 1, UNIFORM, m, 0);
+                assertTrue(part.finalists().isEmpty(), "a worker runs passes only");
+                assertEquals(Math.min(call, 2), part.history().size(), "one pass per call, then nothing left");
+                assertArrayEquals(new int[] {Math.min(call, 2), 2}, SearchRun.passes(c));
+            }
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            SearchRun.Outcome handedOver = new SearchRun(config(), MACS_LATENCY, Progress.none()).run(data, c, true, UNIFORM, m, 0);
+            assertEquals(straight.children().stream().map(r -> r.key() + " " + r.accuracy()).toList(),
+                    handedOver.children().stream().map(r -> r.key() + " " + r.accuracy()).toList());
+            assertEquals(straight.finalists().get(0).key(), handedOver.finalists().get(0).key());
+        }
+
         assertEquals(6, straight.children().size());
         assertEquals(straight.children().size(), resumed.children().size());
         for (int i = 0; i < straight.children().size(); i++) {
