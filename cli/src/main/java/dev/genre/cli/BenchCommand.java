@@ -45,6 +45,8 @@ final class BenchCommand implements Command {
         o.addOption(Flags.value("steps", "N", "train: timed training steps after warm-up (default 20)"));
         o.addOption(Flags.value("lr", "X", "cv: peak learning rate of the genre recipe (default 3e-3)"));
         o.addOption(Flags.value("mixup", "ALPHA", "cv: mixup alpha of the genre recipe, 0 = off (default 0.2)"));
+        o.addOption(Flags.value("arch", "NAME|spec.json", "cv: the network this project trains (default " + CvBenchmark.ARCH
+                + "; e.g. a search's best-spec.json); the PyTorch peer always trains torchvision's MobileNetV3-Small"));
         o.addOption(Flags.flag("no-specaugment", "cv: train the genre recipe without time/frequency masking"));
         o.addOption(Flags.value("cv-work", "DIR", "int8: the cross-validation work folder of bench cv (default data/bench/cv-work)"));
         o.addOption(Flags.value("python", "EXE", "python with the peer (torchaudio or torchvision) (default /usr/bin/python3)"));
@@ -111,12 +113,13 @@ final class BenchCommand implements Command {
         CvBenchmark.Config cfg = new CvBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
                 workOf(output), Flags.intValue(cmd, "folds", 5), recipe,
                 Flags.intValue(cmd, "threads", 2), cmd.hasOption("no-peer") ? null : home.resolve("bench/pytorch_cv.py"),
-                cmd.getOptionValue("python", "/usr/bin/python3"));
+                cmd.getOptionValue("python", "/usr/bin/python3"), cmd.getOptionValue("arch", CvBenchmark.ARCH));
         Map<String, Object> result = new CvBenchmark(cfg, System.out, Progress.auto()).run();
         Json.write(output, result);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("data", cfg.data().toAbsolutePath().normalize().toString());
         params.put("folds", cfg.folds());
+        params.put("arch", cfg.arch());
         params.put("recipe", recipe);
         params.put("threads", cfg.threads());
         params.put("peer", cfg.peerScript() != null);

@@ -52,7 +52,12 @@ public final class CvBenchmark {
      * @param threads    libtorch threads for both peers, and prep threads
      * @param peerScript bench/pytorch_cv.py, or null to skip the peer
      */
-    public record Config(Path data, Path work, int folds, TrainConfig recipe, int threads, Path peerScript, String python) {}
+    /** @param arch the network this project's side trains: a reference name or a spec file (e.g. a search's best-spec.json) */
+    public record Config(Path data, Path work, int folds, TrainConfig recipe, int threads, Path peerScript, String python, String arch) {
+        public Config(Path data, Path work, int folds, TrainConfig recipe, int threads, Path peerScript, String python) {
+            this(data, work, folds, recipe, threads, peerScript, python, ARCH);
+        }
+    }
 
     /** The peer's folds and report, or the reason it did not run. */
     private record PeerRun(List<FoldResult> folds, Map<String, Object> report, double wallSeconds, String reason) {
@@ -94,7 +99,7 @@ public final class CvBenchmark {
         Engine.getInstance(); // loads libtorch, which must be there before its thread count is set
         JniUtils.setNumThreads(cfg.threads());
         long t1 = System.nanoTime();
-        List<FoldResult> djl = new CrossValidation(cfg.recipe(), NetworkSpec.load(ARCH), progress, out).run(dataset, prepared, folds, cfg.work());
+        List<FoldResult> djl = new CrossValidation(cfg.recipe(), NetworkSpec.load(cfg.arch()), progress, out).run(dataset, prepared, folds, cfg.work());
         double djlWall = (System.nanoTime() - t1) / 1e9;
         PeerRun peer = cfg.peerScript() == null ? skip("--no-peer") : pytorch(foldsFile);
 
@@ -112,7 +117,7 @@ public final class CvBenchmark {
         r.put("rejected", prepared.rejects().size());
         r.put("melSeconds", melSeconds);
         Map<String, Object> djlSide = side(CrossValidation.NAME, djl, djlWall);
-        djlSide.put("arch", ARCH);
+        djlSide.put("arch", cfg.arch());
         djlSide.put("recipe", cfg.recipe());
         djlSide.put("threads", cfg.threads());
         djlSide.put("runs", cfg.work().resolve("djl").toAbsolutePath().normalize().toString());

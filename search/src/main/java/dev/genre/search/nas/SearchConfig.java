@@ -33,7 +33,8 @@ public record SearchConfig(String strategy, int epochs, long timeBudgetSeconds, 
 
     public static SearchConfig defaults(String strategy, MnasReward reward, long seed) {
         TrainConfig t = TrainConfig.defaults().with(30, 32, 3e-3, seed);
-        return new SearchConfig(strategy, t.epochs(), 0, 25, 64, 2, 5, reward, t, EnasConfig.defaults(), EvolutionConfig.defaults());
+        // 128 validation segments per reward: at 64 a child's accuracy had a binomial spread of about 0.06.
+        return new SearchConfig(strategy, t.epochs(), 0, 25, 128, 2, 5, reward, t, EnasConfig.defaults(), EvolutionConfig.defaults());
     }
 
     public SearchConfig withEpochs(int n) {
