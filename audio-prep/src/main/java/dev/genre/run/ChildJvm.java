@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The command line of a child JVM that runs like this one: same java, class path, heap limit, DJL
- * and logging settings, every {@code genre.*} system property, and the Vector API module when this
- * JVM has it. The environment (jemalloc, oneDNN) is inherited by the process itself.
+ * The command line of a child JVM that runs like this one: same java, class path and heap limit,
+ * every {@code genre.*}, DJL and logging system property, and the Vector API module when this JVM
+ * has it. The environment (jemalloc, oneDNN) is inherited by the process itself.
  */
 public final class ChildJvm {
     private ChildJvm() {}
@@ -16,13 +16,15 @@ public final class ChildJvm {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java"));
         for (String arg : ProcessHandle.current().info().arguments().map(List::of).orElse(List.of())) {
-            if (arg.startsWith("-Xmx") || arg.startsWith("-Dai.djl.") || arg.startsWith("-Dorg.slf4j.")) cmd.add(arg);
+            if (arg.startsWith("-Xmx")) cmd.add(arg);
         }
-        if (cmd.stream().noneMatch(a -> a.startsWith("-Dai.djl.offline"))) cmd.add("-Dai.djl.offline=true");
         // From the live properties, not the command line: a test or the launcher may have set them.
         for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("genre.")) cmd.add("-D" + name + "=" + System.getProperty(name));
+            if (name.startsWith("genre.") || name.startsWith("ai.djl.") || name.startsWith("org.slf4j.")) {
+                cmd.add("-D" + name + "=" + System.getProperty(name));
+            }
         }
+        if (System.getProperty("ai.djl.offline") == null) cmd.add("-Dai.djl.offline=true");
         // The SIMD log-mel kernel (audio-prep's MelPowerKernel) needs the incubator module.
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
             cmd.add("--add-modules");
