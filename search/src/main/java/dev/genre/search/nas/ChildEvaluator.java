@@ -22,6 +22,8 @@ import java.util.SplittableRandom;
  * the child classifies validation segments.
  */
 final class ChildEvaluator {
+    /** Segments per batch-norm recalibration batch, whatever the validation batch: enough for the statistics, no more. */
+    static final int CALIBRATION_BATCH = 64;
     private final Supernet net;
     private final NDManager manager;
     private final SegmentDataset valid;
@@ -41,7 +43,7 @@ final class ChildEvaluator {
         this.trainBatches = new Batches(train, cfg, norm, genres.size());
         this.validBatches = new Batches(valid, cfg, norm, genres.size());
         int[] order = dev.genre.search.train.Trainer.shuffled(train.size(), new SplittableRandom(seed ^ 0x5eedL));
-        this.calibration = Arrays.copyOf(order, Math.min(order.length, batch * calibrationBatches));
+        this.calibration = Arrays.copyOf(order, Math.min(order.length, CALIBRATION_BATCH * calibrationBatches));
     }
 
     int validSize() {
@@ -65,13 +67,13 @@ final class ChildEvaluator {
 
     private float[][] probabilities(ArchChoice child, int[] segments, int from, int n) {
         int per = trainBatches.perSegment, classes = genres.size();
-        float[] x = new float[batch * per];
+        float[] x = new float[Math.max(batch, CALIBRATION_BATCH) * per];
         float[][] out = new float[n][];
         try (NDManager stats = manager.newSubManager()) {
             ChildPass pass = new ChildPass(child, BnMode.CALIBRATE, stats);
-            for (int b = 0; b < calibrationBatches && b * batch < calibration.length; b++) {
-                int count = Math.min(batch, calibration.length - b * batch);
-                trainBatches.evalAt(calibration, b * batch, count, x);
+            for (int b = 0; b < calibrationBatches && b * CALIBRATION_BATCH < calibration.length; b++) {
+                int count = Math.min(CALIBRATION_BATCH, calibration.length - b * CALIBRATION_BATCH);
+                trainBatches.evalAt(calibration, b * CALIBRATION_BATCH, count, x);
                 try (NDManager sub = manager.newSubManager()) {
                     net.forward(pass, input(sub, x, count), false);
                 }

@@ -248,9 +248,11 @@ public final class SearchRun {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 spent += seconds;
                 epoch++;
-                if (epoch == 1 && cfg.timeBudgetSeconds() > 0) {
-                    // The pass count that fits the budget, fixed now so the schedule and a resume agree.
-                    planned = (int) Math.max(1, Math.min(cfg.epochs(), cfg.timeBudgetSeconds() / seconds));
+                if (epoch <= 2 && cfg.timeBudgetSeconds() > 0) {
+                    // The pass count that fits the budget: estimated after pass 1, fixed after pass 2 (the first
+                    // pass builds every kernel the first time and took 2-3x longer on GTZAN). Both passes are in the
+                    // learning-rate warm-up, which does not depend on the count; the state records it for a resume.
+                    planned = (int) Math.max(epoch, Math.min(cfg.epochs(), epoch + (cfg.timeBudgetSeconds() - spent) / seconds));
                     last = stopAfterEpochs > 0 ? Math.min(planned, last) : planned;
                 }
                 ChildResult best = best(children);
