@@ -32,8 +32,7 @@ public final class SearchWorker {
      * {@code resume}: the run directory already has a search.
      */
     static int runPasses(Path out, boolean resume, Progress progress) throws IOException {
-        int[] done = SearchRun.passes(out);
-        if (resume && done[1] > 0 && done[0] >= done[1]) return 0;
+        if (resume && SearchRun.passes(out).finished()) return 0;
         for (int workers = 1; ; workers++) {
             boolean first = workers == 1;
             List<String> cmd = ChildJvm.command(SearchWorker.class.getName());
@@ -77,14 +76,14 @@ public final class SearchWorker {
         int code;
         try (Progress progress = Progress.auto(); NDManager m = NDManager.newBaseManager()) {
             SearchPipeline.Options o = SearchPipeline.Options.read(out);
-            SearchRun.Outcome r = SearchPipeline.searchRun(o, progress).asWorker(limitBytes())
+            SearchPipeline.searchRun(o, progress).asWorker(limitBytes())
                     .run(Path.of(o.dataset()), out, Boolean.parseBoolean(args[1]), SearchPipeline.strategies(o, m), m, 0);
-            int done = r.history().size(), planned = SearchRun.passes(out)[1];
-            if (done < planned) {
-                System.err.printf("genre search: %d of %d passes done; %.1f GB resident, continuing in a fresh process%n", done, planned,
-                        ResidentMemory.bytes() / 1e9);
+            SearchRun.Passes passes = SearchRun.passes(out);
+            if (!passes.finished()) {
+                System.err.printf("genre search: %d of %d passes done; %.1f GB resident, continuing in a fresh process%n", passes.done(),
+                        passes.planned(), ResidentMemory.bytes() / 1e9);
             }
-            code = done < planned ? HAND_OVER : 0;
+            code = passes.finished() ? 0 : HAND_OVER;
         } catch (Exception e) {
             System.err.println("genre search: " + out + ": " + e.getMessage());
             code = 1;

@@ -125,12 +125,18 @@ public final class SearchRun {
         return new SearchRun(cfg, latencyMs, progress, warmStart, true, bytes);
     }
 
-    /** Finished training passes and the planned count of a run directory (0 and -1 before the first checkpoint). */
-    public static int[] passes(Path out) throws IOException {
+    /** Finished training passes of a run directory and the planned count (0 before the first checkpoint, when it is not known yet). */
+    public record Passes(int done, int planned) {
+        public boolean finished() {
+            return planned > 0 && done >= planned;
+        }
+    }
+
+    public static Passes passes(Path out) throws IOException {
         Path state = out.resolve(CHECKPOINT).resolve("state.json");
-        if (!Files.isRegularFile(state)) return new int[] {0, -1};
+        if (!Files.isRegularFile(state)) return new Passes(0, 0);
         SearchState s = Json.read(state, SearchState.class);
-        return new int[] {s.epoch(), s.plannedEpochs()};
+        return new Passes(s.epoch(), s.plannedEpochs());
     }
 
     /** The previous run's checkpoint state when it can seed a search of this space and genres, else null. */

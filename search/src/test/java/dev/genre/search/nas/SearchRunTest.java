@@ -1,6 +1,5 @@
 package dev.genre.search.nas;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -84,7 +83,7 @@ class SearchRunTest {
                 SearchRun.Outcome part = new SearchRun(config(), MACS_LATENCY, Progress.none()).asWorker(1).run(data, c, call > 1, UNIFORM, m, 0);
                 assertTrue(part.finalists().isEmpty(), "a worker runs passes only");
                 assertEquals(Math.min(call, 2), part.history().size(), "one pass per call, then nothing left");
-                assertArrayEquals(new int[] {Math.min(call, 2), 2}, SearchRun.passes(c));
+                assertEquals(new SearchRun.Passes(Math.min(call, 2), 2), SearchRun.passes(c));
             }
         }
         try (NDManager m = NDManager.newBaseManager()) {
