@@ -77,10 +77,10 @@ public final class OptimizerState {
         }
     }
 
-    /** Drops the gradients of {@code only} without a step (a non-finite loss or gradient must not reach the weights or moments). */
+    /** Drops the gradients of {@code only} (all when null) without a step: a non-finite loss or gradient must not reach the weights or moments. */
     public void discard(java.util.Set<Parameter> only) {
         for (Pair<String, Parameter> p : params) {
-            if (!only.contains(p.getValue())) continue;
+            if (only != null && !only.contains(p.getValue())) continue;
             try (NDArray g = p.getValue().getArray().getGradient()) {
                 zero(g);
             }

@@ -104,22 +104,29 @@ public final class Trainer {
                 SplittableRandom rng = new SplittableRandom(cfg.seed() * 1_000_003L + epoch);
                 int[] order = shuffled(train.size(), rng);
                 double lossSum = 0, accSum = 0, lr = 0;
+                int skipped = 0;
                 progress.start(String.format("epoch %d/%d", epoch + 1, cfg.epochs()), batchesPerEpoch);
                 for (int b = 0; b < batchesPerEpoch; b++) {
                     trainBatches.train(order, b * cfg.batch(), cfg.batch(), rng, x, t);
                     lr = schedule.at(opt.step);
                     float[] stats = stepper.run(x, t, lr);
-                    lossSum += stats[0];
-                    accSum += stats[1];
+                    if (stats == null) {
+                        skipped++;
+                    } else {
+                        lossSum += stats[0];
+                        accSum += stats[1];
+                    }
+                    int counted = Math.max(1, b + 1 - skipped);
                     double secs = (System.nanoTime() - t0) / 1e9;
-                    progress.step(String.format("loss %.3f acc %.3f %.0f samples/s", lossSum / (b + 1), accSum / (b + 1),
-                            (b + 1) * cfg.batch() / secs));
+                    progress.step(String.format("loss %.3f acc %.3f %.0f samples/s%s", lossSum / counted, accSum / counted,
+                            (b + 1) * cfg.batch() / secs, skipped > 0 ? " skipped " + skipped : ""));
                 }
+                int counted = Math.max(1, batchesPerEpoch - skipped);
                 progress.finish();
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Evaluation v = evaluate(net, ps, manager, valid, setup.normalization(), genres);
-                history.add(new EpochMetrics(epoch + 1, lr, lossSum / batchesPerEpoch, accSum / batchesPerEpoch, v.segmentAccuracy(),
-                        v.clipAccuracy(), batchesPerEpoch * cfg.batch() / seconds, seconds));
+                history.add(new EpochMetrics(epoch + 1, lr, lossSum / counted, accSum / counted, v.segmentAccuracy(),
+                        v.clipAccuracy(), batchesPerEpoch * cfg.batch() / seconds, seconds, skipped));
                 Checkpoint.save(out, net, opt, epoch + 1, history);
             }
             Evaluation v = evaluate(net, ps, manager, valid, setup.normalization(), genres);

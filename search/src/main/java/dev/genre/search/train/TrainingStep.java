@@ -6,9 +6,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import dev.genre.search.net.SpecNetwork;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One optimisation step on a batch of soft targets: forward, cross-entropy, backward, optimizer
@@ -21,6 +24,7 @@ public final class TrainingStep {
     private final Shape inputShape;
     private final int classes;
     final OptimizerState optimizer;
+    private final List<Parameter> runningStats = new ArrayList<>();
 
     public TrainingStep(SpecNetwork net, TrainConfig cfg, NDManager manager) {
         this.net = net;
@@ -29,6 +33,9 @@ public final class TrainingStep {
         this.inputShape = net.inputShape(cfg.batch());
         this.classes = net.spec().classes();
         this.optimizer = new OptimizerState(cfg.optimizer(), cfg.momentum(), cfg.weightDecay(), net.getParameters(), manager);
+        for (var p : net.getParameters()) {
+            if (p.getKey().endsWith("runningMean") || p.getKey().endsWith("runningVar")) runningStats.add(p.getValue());
+        }
     }
 
     public long steps() {
@@ -39,11 +46,22 @@ public final class TrainingStep {
         return ps;
     }
 
-    /** @return {loss, accuracy of the arg-max against the dominant target} */
+    /**
+     * @return {loss, accuracy of the arg-max against the dominant target}, or null when the loss was
+     *     not finite: then nothing is applied (gradients dropped, batch norm's running statistics put
+     *     back), since one such step would leave the network NaN for the rest of the training (seen
+     *     once in a cross-validation fold, in the first epoch)
+     */
     public float[] run(float[] x, float[] targets, double lr) {
         try (NDManager sub = manager.newSubManager()) {
             NDArray input = sub.create(x, inputShape);
             NDArray target = sub.create(targets, new Shape(inputShape.get(0), classes));
+            List<NDArray> statsBefore = new ArrayList<>(runningStats.size());
+            for (Parameter p : runningStats) {
+                NDArray copy = p.getArray().duplicate();
+                copy.attach(sub);
+                statsBefore.add(copy);
+            }
             float loss, acc;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = net.forward(ps, new NDList(input), true).singletonOrThrow();
@@ -51,6 +69,11 @@ public final class TrainingStep {
                 gc.backward(l);
                 loss = l.getFloat();
                 acc = accuracy(logits, target);
+            }
+            if (!Float.isFinite(loss)) {
+                optimizer.discard(null);
+                for (int i = 0; i < runningStats.size(); i++) statsBefore.get(i).copyTo(runningStats.get(i).getArray());
+                return null;
             }
             optimizer.update(lr);
             return new float[] {loss, acc};
