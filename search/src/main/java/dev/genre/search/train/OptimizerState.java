@@ -72,7 +72,7 @@ public final class OptimizerState {
                     ex.sgdUpdate(new NDList(w, g, first.get(i)), new NDList(w), (float) lr, wd, 1f, Float.POSITIVE_INFINITY,
                             (float) momentum, true);
                 }
-                zero(g); // this parameter's gradient is consumed: zero it for the next backward
+                g.subi(g); // consumed: zero it for the next backward (in place; discard() handles non-finite gradients)
             }
         }
     }
@@ -87,7 +87,11 @@ public final class OptimizerState {
         }
     }
 
-    /** Overwrites with zeros: {@code g - g} would keep a NaN or infinity there for every later step. */
+    /**
+     * Overwrites with zeros: {@code g - g} would keep a NaN or infinity there for every later step.
+     * Only for the rare dropped step: the indexed set allocates a full-size temporary on the
+     * parameter's manager (a leak of one gradient per parameter per step when used in every update).
+     */
     private static void zero(NDArray g) {
         g.set(new ai.djl.ndarray.index.NDIndex("..."), 0);
     }
