@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * The search's training passes in child JVMs. A worker runs passes until they are all done (exit
  * 0) or until its resident memory passes the hand-over limit after a checkpointed pass (exit
  * {@link #HAND_OVER}); the next worker resumes there exactly. libtorch under jemalloc without
- * purging grows by 0.5-1.5 GB per pass on GTZAN as every child has other tensor shapes, and the
+ * purging grows by 0.3-1.5 GB per pass on GTZAN as every child has other tensor shapes, and the
  * process is the unit that gives that memory back. The parent never loads the supernet while the
  * workers run.
  *

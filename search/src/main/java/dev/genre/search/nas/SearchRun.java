@@ -88,7 +88,7 @@ public final class SearchRun {
 
     /** @param latencyMs the device's predicted latency of a spec (the profile's table sum) */
     public SearchRun(SearchConfig cfg, ToDoubleFunction<NetworkSpec> latencyMs, Progress progress) {
-        this(cfg, latencyMs, progress, null);
+        this(cfg, latencyMs, progress, null, false, 0);
     }
 
     private SearchRun(SearchConfig cfg, ToDoubleFunction<NetworkSpec> latencyMs, Progress progress, Path warmStart, boolean passesOnly,
@@ -99,10 +99,6 @@ public final class SearchRun {
         this.warmStart = warmStart;
         this.passesOnly = passesOnly;
         this.handOverAbove = handOverAbove;
-    }
-
-    private SearchRun(SearchConfig cfg, ToDoubleFunction<NetworkSpec> latencyMs, Progress progress, Path warmStart) {
-        this(cfg, latencyMs, progress, warmStart, false, 0);
     }
 
     /**
