@@ -70,10 +70,11 @@ public final class SearchRun {
     /**
      * The run directory's fixed facts; a resumed run must match them.
      *
-     * @param warmStart the run directory whose last supernet and strategy this run started from, or null (from scratch)
+     * @param warmStart      the run directory whose last supernet and strategy this run started from, or null (from scratch)
+     * @param supernetLayout {@link Supernet#LAYOUT} of the checkpoints (0 in runs older than the field: layout 1)
      */
     public record Setup(String dataset, SearchSpace space, SearchConfig config, Normalization normalization, List<String> genres,
-                        String warmStart) {}
+                        String warmStart, int supernetLayout) {}
 
     /** A finalist: its spec, whole-validation scores, predicted latency and reward. */
     public record Finalist(String key, int[] tokens, NetworkSpec spec, double segmentAccuracy, double clipAccuracy, double latencyMs,
@@ -140,7 +141,8 @@ public final class SearchRun {
         if (previousRun == null || !Files.isRegularFile(previousRun.resolve(CONFIG))) return null;
         Setup before = setupOf(previousRun);
         Path state = previousRun.resolve(CHECKPOINT).resolve("state.json");
-        if (!before.space().equals(space) || !before.genres().equals(genres) || !Files.isRegularFile(state)) return null;
+        if (!before.space().equals(space) || !before.genres().equals(genres) || before.supernetLayout() != Supernet.LAYOUT
+                || !Files.isRegularFile(state)) return null;
         return Json.read(state, SearchState.class);
     }
 
@@ -171,12 +173,16 @@ public final class SearchRun {
         SearchSpace space = spaceFor(train.manifest(), cfg);
         SearchState seed = resume ? null : warmStartState(warmStart, space, genres);
         Setup setup = new Setup(dataset.toAbsolutePath().normalize().toString(), space, cfg, Normalization.of(train), genres,
-                seed == null ? null : warmStart.toAbsolutePath().normalize().toString());
+                seed == null ? null : warmStart.toAbsolutePath().normalize().toString(), Supernet.LAYOUT);
         Files.createDirectories(out);
         if (resume) {
             Setup before = setupOf(out);
             if (!before.space().equals(space) || !before.config().equals(cfg) || !before.genres().equals(genres)) {
                 throw new IOException(out + ": --resume needs the same data, space and search settings as the interrupted run");
+            }
+            if (before.supernetLayout() != Supernet.LAYOUT) {
+                throw new IOException(out + ": its checkpoints hold supernet layout " + Math.max(1, before.supernetLayout()) + ", this version uses "
+                        + Supernet.LAYOUT + "; start a new search");
             }
             setup = before;
         } else {
@@ -233,12 +239,13 @@ public final class SearchRun {
                 progress.finish();
 
                 progress.start(String.format("epoch %d/%d %s", epoch + 1, planned, strategy.name()), cfg.controllerSteps());
+                // One random validation minibatch per pass, the same for all its children: their rewards then differ by
+                // the children, not by how hard each one's segments were (common random numbers), and the next pass draws another.
                 int[] validOrder = Trainer.shuffled(valid.size(), rng);
                 int n = Math.min(cfg.validBatch(), valid.size());
                 for (int s = 0; s < cfg.controllerSteps(); s++) {
                     ArchChoice child = strategy.propose(rng);
-                    int from = (s * n) % Math.max(1, valid.size() - n + 1);
-                    double acc = evaluator.accuracy(child, validOrder, from, n);
+                    double acc = evaluator.accuracy(child, validOrder, 0, n);
                     ChildResult r = score(space, child, acc, epoch + 1, s);
                     strategy.observe(child, r.reward());
                     children.add(r);

@@ -12,8 +12,9 @@ import dev.genre.search.spec.Activation;
 
 /**
  * The shared-weight operators of the supernet. Each holds tensors of the widest shape any child
- * needs and gives a child the leading slice (channels [0, c)), as ENAS, SPOS and OFA share
- * weights; the slices are autograd views, so a child's gradients land in the shared tensors.
+ * needs and gives a child the leading slice (channels [0, c)) and the centre of the largest kernel,
+ * as SPOS, Single-Path NAS and OFA share weights; the slices are autograd views, so a child's
+ * gradients land in the shared tensors.
  */
 final class SharedParts {
     private SharedParts() {}
@@ -29,6 +30,14 @@ final class SharedParts {
      * long as the supernet (24 GB after a few epochs).
      */
     static NDArray slice(ChildPass pass, NDArray owner, Parameter p, long... leading) {
+        return kernelSlice(pass, owner, p, 0, leading);
+    }
+
+    /**
+     * As {@link #slice(ChildPass, NDArray, Parameter, long...)}, and the centre {@code kernel x kernel} of a 4-d
+     * convolution weight (0: the whole kernel): a 3x3 child uses the middle of the 5x5 kernel, as in Single-Path NAS.
+     */
+    static NDArray kernelSlice(ChildPass pass, NDArray owner, Parameter p, int kernel, long... leading) {
         NDArray w = p.getArray();
         StringBuilder idx = new StringBuilder();
         long elements = 1;
@@ -36,7 +45,15 @@ final class SharedParts {
         for (int d = 0; d < s.dimension(); d++) {
             long n = d < leading.length ? leading[d] : s.get(d);
             if (n > s.get(d)) throw new IllegalStateException(p.getName() + ": slice " + n + " beyond " + s);
-            idx.append(d == 0 ? "" : ",").append(d < leading.length ? ":" + n : ":");
+            idx.append(d == 0 ? "" : ",");
+            if (d >= 2 && kernel > 0) {
+                if (kernel > s.get(d) || (s.get(d) - kernel) % 2 != 0) throw new IllegalStateException(p.getName() + ": no centre " + kernel + " in " + s);
+                long from = (s.get(d) - kernel) / 2;
+                idx.append(from).append(':').append(from + kernel);
+                n = kernel;
+            } else {
+                idx.append(d < leading.length ? ":" + n : ":");
+            }
             elements *= n;
         }
         pass.use(p, elements);
@@ -44,25 +61,29 @@ final class SharedParts {
         return w.get(owner.getManager(), new NDIndex(idx.toString()));
     }
 
-    /** k x k convolution (regular or depthwise) without bias, batch norm, optional activation. */
+    /** k x k convolution (regular or depthwise) without bias, batch norm, optional activation; any odd k up to the largest. */
     static final class ConvBn {
         private final String name;
         private final Parameter weight, gamma, beta;
-        private final int kernel;
+        private final int maxKernel;
         private final boolean depthwise;
 
-        ConvBn(Registry r, String name, int outMax, int inMax, int kernel, boolean depthwise) {
+        ConvBn(Registry r, String name, int outMax, int inMax, int maxKernel, boolean depthwise) {
             this.name = name;
-            this.kernel = kernel;
+            this.maxKernel = maxKernel;
             this.depthwise = depthwise;
-            weight = r.add(name + ".weight", Parameter.Type.WEIGHT, new Shape(outMax, depthwise ? 1 : inMax, kernel, kernel));
+            weight = r.add(name + ".weight", Parameter.Type.WEIGHT, new Shape(outMax, depthwise ? 1 : inMax, maxKernel, maxKernel));
             gamma = r.add(name + ".gamma", Parameter.Type.GAMMA, new Shape(outMax));
             beta = r.add(name + ".beta", Parameter.Type.BETA, new Shape(outMax));
         }
 
         NDArray forward(ChildPass pass, NDArray x, int out, int stride, Activation act) {
+            return forward(pass, x, out, maxKernel, stride, act);
+        }
+
+        NDArray forward(ChildPass pass, NDArray x, int out, int kernel, int stride, Activation act) {
             int in = (int) x.getShape().get(1);
-            NDArray w = depthwise ? slice(pass, x, weight, out) : slice(pass, x, weight, out, in);
+            NDArray w = depthwise ? kernelSlice(pass, x, weight, kernel, out) : kernelSlice(pass, x, weight, kernel, out, in);
             int pad = (kernel - 1) / 2;
             NDArray y = Conv2d.conv2d(x, w, null, new Shape(stride, stride), new Shape(pad, pad), new Shape(1, 1), depthwise ? out : 1)
                     .singletonOrThrow();

@@ -23,14 +23,24 @@ import java.util.Map;
 
 /**
  * The one network that holds the shared weights of every child of a {@link SearchSpace}. Every
- * (block, layer, op, kernel) has its own weights; narrower width multipliers use the leading
- * channels of the widest, fewer layers skip the trailing ones, and the stem, head and pooled
- * shortcut projections are shared by all ops. A forward pass decodes the child to its spec and
- * walks the same resolved rows as {@code SpecNetwork}, so a child computes here exactly what its
- * stand-alone network computes with the same weights.
+ * (block, layer, op) has its own weights, and a smaller kernel is the centre of the largest, as in
+ * Single-Path NAS and OFA. Narrower width multipliers use the leading channels of the widest, fewer
+ * layers skip the trailing ones, and the stem, head and pooled shortcut projections are shared by
+ * all ops. A forward pass decodes the child to its spec and walks the same resolved rows as
+ * {@code SpecNetwork}, so a child computes here exactly what its stand-alone network computes with
+ * the same weights.
+ *
+ * <p>Why shared kernels: with a weight set per (op, kernel) each of a layer's 8 sets saw an eighth
+ * of the steps (children at 0.14-0.23 accuracy through the supernet after a 10-minute search,
+ * against 0.40-0.52 alone); 4 sets see twice the steps and the supernet is half the size. Sharing
+ * mbconv3's channels with mbconv6 as well (OFA's elastic expansion) was tried: a child trained
+ * alone in {@code SupernetTest} then turned its early layers' gradients NaN in about half the runs,
+ * a cause not found, so expansion ratios keep their own weights.
  */
 public final class Supernet extends AbstractBlock {
-    private static final byte VERSION = 1;
+    private static final byte VERSION = 2;
+    /** The weight layout; recorded with a search, which resumes or warm-starts only from the same layout. */
+    public static final int LAYOUT = VERSION;
     private final SearchSpace space;
     private final SharedParts.ConvBn stem;
     private final Map<String, SharedParts.ConvBn> convs = new HashMap<>();
@@ -45,28 +55,26 @@ public final class Supernet extends AbstractBlock {
         int c = space.input()[0];
         stem = new SharedParts.ConvBn(r, "stem", space.stem().out(), c, space.stem().kernel(), false);
         int inMax = space.stem().out();
+        int kMax = space.kernels().stream().mapToInt(Integer::intValue).max().orElseThrow();
         for (int b = 0; b < space.skeleton().size(); b++) {
             int outMax = space.maxWidth(b);
             for (int j = 0; j < space.maxLayers(b); j++) {
                 int in = j == 0 ? inMax : outMax;
-                for (int o = 0; o < space.ops().size(); o++) {
-                    String op = space.ops().get(o);
-                    for (int k : space.kernels()) {
-                        String p = part(b, j, op, k);
-                        switch (op) {
-                            case "conv" -> convs.put(p + ".conv", new SharedParts.ConvBn(r, p + ".conv", outMax, in, k, false));
-                            case "dconv" -> {
-                                convs.put(p + ".dw", new SharedParts.ConvBn(r, p + ".dw", in, in, k, true));
-                                ses.put(p + ".se", new SharedParts.SqueezeExcite(r, p + ".se", in, squeezeMax(in)));
-                                convs.put(p + ".project", new SharedParts.ConvBn(r, p + ".project", outMax, in, 1, false));
-                            }
-                            default -> {
-                                int e = Channels.round(in * Double.parseDouble(op.substring("mbconv".length())));
-                                convs.put(p + ".expand", new SharedParts.ConvBn(r, p + ".expand", e, in, 1, false));
-                                convs.put(p + ".dw", new SharedParts.ConvBn(r, p + ".dw", e, e, k, true));
-                                ses.put(p + ".se", new SharedParts.SqueezeExcite(r, p + ".se", e, squeezeMax(e)));
-                                convs.put(p + ".project", new SharedParts.ConvBn(r, p + ".project", outMax, e, 1, false));
-                            }
+                for (String op : space.ops()) {
+                    String p = part(b, j, op);
+                    switch (op) {
+                        case "conv" -> convs.put(p + ".conv", new SharedParts.ConvBn(r, p + ".conv", outMax, in, kMax, false));
+                        case "dconv" -> {
+                            convs.put(p + ".dw", new SharedParts.ConvBn(r, p + ".dw", in, in, kMax, true));
+                            ses.put(p + ".se", new SharedParts.SqueezeExcite(r, p + ".se", in, squeezeMax(in)));
+                            convs.put(p + ".project", new SharedParts.ConvBn(r, p + ".project", outMax, in, 1, false));
+                        }
+                        default -> {
+                            int e = Channels.round(in * Double.parseDouble(op.substring("mbconv".length())));
+                            convs.put(p + ".expand", new SharedParts.ConvBn(r, p + ".expand", e, in, 1, false));
+                            convs.put(p + ".dw", new SharedParts.ConvBn(r, p + ".dw", e, e, kMax, true));
+                            ses.put(p + ".se", new SharedParts.SqueezeExcite(r, p + ".se", e, squeezeMax(e)));
+                            convs.put(p + ".project", new SharedParts.ConvBn(r, p + ".project", outMax, e, 1, false));
                         }
                     }
                 }
@@ -86,9 +94,11 @@ public final class Supernet extends AbstractBlock {
         return Channels.round(channels * Math.max(m, 0.25));
     }
 
-    private static String part(int block, int layer, String op, int kernel) {
-        return "b" + block + ".l" + layer + "." + op + ".k" + kernel;
+    private static String part(int block, int layer, String op) {
+        return "b" + block + ".l" + layer + "." + op;
     }
+
+
 
     public SearchSpace space() {
         return space;
@@ -126,14 +136,14 @@ public final class Supernet extends AbstractBlock {
     }
 
     private NDArray layer(ChildPass pass, Layer row, int b, int j, BlockChoice c, NDArray x) {
-        String p = part(b, j, space.ops().get(c.op()), row.kernel());
+        String p = part(b, j, space.ops().get(c.op()));
         NDArray y;
         if (row.kind() == Layer.Kind.CONV) {
-            y = convs.get(p + ".conv").forward(pass, x, row.out(), row.stride(), row.act());
+            y = convs.get(p + ".conv").forward(pass, x, row.out(), row.kernel(), row.stride(), row.act());
         } else {
             y = x;
             if (row.hasExpand()) y = convs.get(p + ".expand").forward(pass, y, row.expanded(), 1, row.act());
-            y = convs.get(p + ".dw").forward(pass, y, row.expanded(), row.stride(), row.act());
+            y = convs.get(p + ".dw").forward(pass, y, row.expanded(), row.kernel(), row.stride(), row.act());
             if (row.hasSe()) y = ses.get(p + ".se").forward(pass, y, row.squeeze());
             y = convs.get(p + ".project").forward(pass, y, row.out(), 1, null);
         }

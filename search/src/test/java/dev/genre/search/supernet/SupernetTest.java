@@ -1,5 +1,6 @@
 package dev.genre.search.supernet;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,9 +11,12 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.genre.search.space.ArchChoice;
+import dev.genre.search.space.BlockChoice;
 import dev.genre.search.space.SearchSpace;
 import dev.genre.search.spec.Cost;
 import dev.genre.search.spec.SpecResolver;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +88,50 @@ class SupernetTest {
                 }
             }
             org.junit.jupiter.api.Assertions.assertArrayEquals(out[0], out[1], 1e-6f);
+        }
+    }
+
+    /**
+     * Single-path sharing: with the outer ring of a block's 5x5 kernels zeroed, its 3x3 child computes exactly what
+     * the 5x5 child computes (the centre, with the same alignment), for a depthwise and a regular convolution.
+     */
+    @Test
+    void aSmallerKernelIsTheCentreOfTheLargest() {
+        SearchSpace space = SearchSpace.mobileNetV3Small(64, 64, 5);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Supernet net = new Supernet(space);
+            net.initialize(m, DataType.FLOAT32, net.inputShape(4));
+            NDArray x = m.randomNormal(net.inputShape(4));
+            int k3 = space.kernels().indexOf(3), k5 = space.kernels().indexOf(5), noSe = space.se().indexOf(0.0);
+            for (String op : List.of("mbconv6", "conv")) {
+                int o = space.ops().indexOf(op);
+                List<BlockChoice> blocks = new ArrayList<>(space.random(new SplittableRandom(3)).blocks());
+                blocks.set(0, new BlockChoice(o, k5, noSe, 0, 1, 1, 0));
+                ArchChoice big = new ArchChoice(List.copyOf(blocks));
+                blocks.set(0, new BlockChoice(o, k3, noSe, 0, 1, 1, 0));
+                ArchChoice small = new ArchChoice(List.copyOf(blocks));
+
+                float[] before5 = logits(net, big, x, m), before3 = logits(net, small, x, m);
+                float largest = 0;
+                for (int i = 0; i < before5.length; i++) largest = Math.max(largest, Math.abs(before5[i] - before3[i]));
+                assertTrue(largest > 1e-3f, op + ": the ring matters before it is zeroed");
+
+                NDArray w = net.getParameters().get("b0.l0." + op + (op.equals("conv") ? ".conv" : ".dw") + ".weight").getArray();
+                assertEquals(5, w.getShape().get(3));
+                float[] v = w.toFloatArray();
+                for (int i = 0; i < v.length; i++) {
+                    int r = i / 5 % 5, c = i % 5;
+                    if (r == 0 || c == 0 || r == 4 || c == 4) v[i] = 0;
+                }
+                w.set(v);
+                assertArrayEquals(logits(net, big, x, m), logits(net, small, x, m), 1e-5f, op);
+            }
+        }
+    }
+
+    private static float[] logits(Supernet net, ArchChoice child, NDArray x, NDManager m) {
+        try (NDManager sub = m.newSubManager()) {
+            return net.forward(new ChildPass(child, BnMode.TRAIN, sub), x, false).toFloatArray();
         }
     }
 }
