@@ -2,6 +2,7 @@ package dev.genre.cli;
 
 import dev.genre.bench.MelBenchmark;
 import dev.genre.deploy.bench.Int8CvBenchmark;
+import dev.genre.deploy.bench.SegmentHopBenchmark;
 import dev.genre.io.Hashes;
 import dev.genre.search.bench.CvBenchmark;
 import dev.genre.search.bench.TrainBenchmark;
@@ -25,12 +26,12 @@ final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "benchmarks against their peers: 'bench mel' (vs torchaudio), 'bench train' (vs PyTorch), 'bench cv' (k-fold accuracy vs a PyTorch recipe), 'bench int8' (int8 vs float on the cv folds)";
+        return "benchmarks against their peers: 'bench mel' (vs torchaudio), 'bench train' (vs PyTorch), 'bench cv' (k-fold accuracy vs a PyTorch recipe), 'bench int8' (int8 vs float on the cv folds), 'bench hop' (clip accuracy vs evaluation segment hop on the cv folds)";
     }
 
     @Override
     public String usage() {
-        return "mel|train|cv|int8 [--data DIR] [--output FILE.json] [--repeats N] [--threads N] [--folds N] [--epochs N] [--seed K] [--no-peer]";
+        return "mel|train|cv|int8|hop [--data DIR] [--output FILE.json] [--repeats N] [--threads N] [--folds N] [--epochs N] [--seed K] [--no-peer]";
     }
 
     @Override
@@ -48,7 +49,8 @@ final class BenchCommand implements Command {
         o.addOption(Flags.value("arch", "NAME|spec.json", "cv: the network this project trains (default " + CvBenchmark.ARCH
                 + "; e.g. a search's best-spec.json); the PyTorch peer always trains torchvision's MobileNetV3-Small"));
         o.addOption(Flags.flag("no-specaugment", "cv: train the genre recipe without time/frequency masking"));
-        o.addOption(Flags.value("cv-work", "DIR", "int8: the cross-validation work folder of bench cv (default data/bench/cv-work)"));
+        o.addOption(Flags.value("cv-work", "DIR", "int8, hop: the cross-validation work folder of bench cv (default data/bench/cv-work)"));
+        o.addOption(Flags.value("hops", "LIST", "hop: evaluation segment hops in frames (default 128,64,32,16)"));
         o.addOption(Flags.value("python", "EXE", "python with the peer (torchaudio or torchvision) (default /usr/bin/python3)"));
         o.addOption(Flags.value("folds", "N", "cv: folds, stratified by genre, assigned per clip (default 5)"));
         o.addOption(Flags.value("epochs", "N", "cv: training epochs per fold, both peers (default " + TrainConfig.defaults().epochs() + ")"));
@@ -59,8 +61,8 @@ final class BenchCommand implements Command {
 
     @Override
     public int run(CommandLine cmd) throws Exception {
-        if (cmd.getArgList().size() != 1 || !List.of("mel", "train", "cv", "int8").contains(cmd.getArgList().get(0))) {
-            throw new IllegalArgumentException("expected a benchmark name: mel, train, cv or int8");
+        if (cmd.getArgList().size() != 1 || !List.of("mel", "train", "cv", "int8", "hop").contains(cmd.getArgList().get(0))) {
+            throw new IllegalArgumentException("expected a benchmark name: mel, train, cv, int8 or hop");
         }
         String name = cmd.getArgList().get(0);
         Instant started = Instant.now();
@@ -69,6 +71,7 @@ final class BenchCommand implements Command {
         if (name.equals("train")) return train(cmd, output, home, started);
         if (name.equals("cv")) return cv(cmd, output, home, started);
         if (name.equals("int8")) return int8(cmd, output, started);
+        if (name.equals("hop")) return hop(cmd, output, started);
         MelBenchmark.Config cfg = new MelBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
                 output.toAbsolutePath().getParent().resolve("mel-work"), Flags.intValue(cmd, "repeats", 3), Flags.threads(cmd),
                 home.resolve("bench/torchaudio_logmel.py"), cmd.getOptionValue("python", "/usr/bin/python3"));
@@ -140,6 +143,25 @@ final class BenchCommand implements Command {
         params.put("cvWork", work.toAbsolutePath().normalize().toString());
         params.put("calibrationSegments", cfg.calibrationSegments());
         RunRecord.of("bench int8", params, cfg.seed(), Map.of(CvBenchmark.FOLDS_FILE + ".sha256", Hashes.sha256(work.resolve(CvBenchmark.FOLDS_FILE))),
+                started, Map.of("results", output.toString())).writeFile(runRecordFile(output));
+        System.out.println("results: " + output);
+        return OK;
+    }
+
+    /** Clip accuracy against the evaluation hop, on the held-out folds of the last {@code bench cv} (float exports of {@code bench int8}). */
+    private int hop(CommandLine cmd, Path output, Instant started) throws Exception {
+        Path work = Flags.path(cmd, "cv-work", output.toAbsolutePath().getParent().resolve("cv-work").toString());
+        List<Integer> hops = java.util.Arrays.stream(cmd.getOptionValue("hops", "128,64,32,16").split(",")).map(String::trim)
+                .map(Integer::parseInt).toList();
+        if (hops.stream().anyMatch(h -> h < 1)) throw new IllegalArgumentException("--hops: frames must be positive: " + hops);
+        SegmentHopBenchmark.Config cfg = new SegmentHopBenchmark.Config(work, hops, Flags.intValue(cmd, "threads", 1));
+        Map<String, Object> result = new SegmentHopBenchmark(cfg, System.out).run();
+        Json.write(output, result);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("cvWork", work.toAbsolutePath().normalize().toString());
+        params.put("hops", hops);
+        params.put("threads", cfg.threads());
+        RunRecord.of("bench hop", params, null, Map.of(CvBenchmark.FOLDS_FILE + ".sha256", Hashes.sha256(work.resolve(CvBenchmark.FOLDS_FILE))),
                 started, Map.of("results", output.toString())).writeFile(runRecordFile(output));
         System.out.println("results: " + output);
         return OK;

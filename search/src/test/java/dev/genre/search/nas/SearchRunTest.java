@@ -114,5 +114,20 @@ class SearchRunTest {
         assertTrue(json.get("complete").asBoolean());
         assertEquals(6, json.get("children").size());
         assertTrue(Files.isRegularFile(tmp.resolve("a/checkpoint/state.json")));
+
+        // A run whose checkpoints hold another supernet layout (kernels not shared, before layout 2) is neither resumed nor
+        // a warm start: its weights would not load into this supernet.
+        SearchRun.Setup setup = SearchRun.setupOf(tmp.resolve("a"));
+        assertEquals(dev.genre.search.supernet.Supernet.LAYOUT, setup.supernetLayout());
+        assertTrue(SearchRun.warmStartState(tmp.resolve("a"), setup.space(), setup.genres()) != null);
+        var old = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(tmp.resolve("a").resolve(SearchRun.CONFIG).toFile());
+        old.remove("supernetLayout"); // as written before the field existed
+        Json.MAPPER.writeValue(tmp.resolve("a").resolve(SearchRun.CONFIG).toFile(), old);
+        assertEquals(null, SearchRun.warmStartState(tmp.resolve("a"), setup.space(), setup.genres()));
+        try (NDManager m = NDManager.newBaseManager()) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                    () -> new SearchRun(config(), MACS_LATENCY, Progress.none()).run(data, tmp.resolve("a"), true, UNIFORM, m, 0));
+            assertTrue(e.getMessage().contains("supernet layout 1"), e.getMessage());
+        }
     }
 }

@@ -1,0 +1,88 @@
+package dev.genre.deploy.bench;
+
+import dev.genre.dataset.SegmentDataset;
+import dev.genre.dataset.Split;
+import dev.genre.deploy.onnx.OnnxEvaluation;
+import dev.genre.deploy.onnx.OnnxModel;
+import dev.genre.io.Json;
+import dev.genre.search.train.Evaluation;
+import dev.genre.search.train.Trainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * How much a clip's prediction gains from averaging more, overlapping segments: every fold model of
+ * {@code genre bench cv} (its float ONNX export from {@code bench int8}) classifies its held-out fold
+ * with segments every {@code hop} frames, for each hop. Evaluation only: the models are not retrained,
+ * and nothing is chosen on the held-out folds except what this table reports.
+ */
+public final class SegmentHopBenchmark {
+    public record Config(Path work, List<Integer> hops, int threads) {}
+
+    /** One hop over all folds: clip accuracy per fold, pooled segment accuracy, segments and seconds. */
+    public record HopResult(int hop, List<Double> clipAccuracy, double clipMean, double clipStd, double segmentAccuracy, int segments,
+                            double seconds) {}
+
+    private final Config cfg;
+    private final PrintStream out;
+
+    public SegmentHopBenchmark(Config cfg, PrintStream out) {
+        this.cfg = cfg;
+        this.out = out;
+    }
+
+    public Map<String, Object> run() throws IOException {
+        Path runs = cfg.work().resolve("djl"), packages = cfg.work().resolve("int8");
+        List<Path> folds;
+        try (Stream<Path> s = Files.list(runs)) {
+            folds = s.filter(p -> p.getFileName().toString().startsWith("fold-")).sorted().toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException(runs + ": no cross-validation runs; run genre bench cv first");
+        }
+        for (Path f : folds) {
+            Path model = packages.resolve(f.getFileName()).resolve("model.onnx");
+            if (!Files.isRegularFile(model)) throw new IOException(model + ": missing; run genre bench int8 first (it exports every fold)");
+        }
+        List<HopResult> results = new ArrayList<>();
+        out.println("| hop (frames) | segments per 30 s clip | clip acc per fold | clip acc mean ± std | segment acc (pooled) | seconds |");
+        out.println("|---|---|---|---|---|---|");
+        for (int hop : cfg.hops()) {
+            List<Double> clip = new ArrayList<>();
+            int segments = 0, correct = 0, clips = 0;
+            long t0 = System.nanoTime();
+            for (Path f : folds) {
+                Trainer.Setup setup = Json.read(f.resolve(Trainer.TRAIN_JSON), Trainer.Setup.class);
+                SegmentDataset test = SegmentDataset.load(Path.of(setup.dataset()), Split.TEST, setup.config().segmentFrames(), hop);
+                try (OnnxModel model = new OnnxModel(packages.resolve(f.getFileName()).resolve("model.onnx"), cfg.threads())) {
+                    Evaluation e = OnnxEvaluation.of(model, test, setup.genres()).evaluation();
+                    clip.add(e.clipAccuracy());
+                    segments += test.size();
+                    correct += (int) Math.round(e.segmentAccuracy() * test.size());
+                    clips += e.clips();
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            double mean = clip.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            double var = clip.stream().mapToDouble(c -> (c - mean) * (c - mean)).sum() / Math.max(1, clip.size() - 1);
+            HopResult r = new HopResult(hop, clip, mean, Math.sqrt(var), (double) correct / segments, segments, seconds);
+            results.add(r);
+            out.printf("| %d | %.1f | %s | %.3f ± %.3f | %.3f | %.1f |%n", hop, (double) segments / clips,
+                    String.join(" / ", clip.stream().map(c -> String.format("%.2f", c)).toList()), mean, r.clipStd(), r.segmentAccuracy(), seconds);
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("format", "genre-bench-segment-hop/1");
+        r.put("protocol", "each fold model of genre bench cv (float ONNX from bench int8) on its held-out fold, segments every hop frames, "
+                + "clip prediction = mean of its segments' probabilities");
+        r.put("work", cfg.work().toAbsolutePath().normalize().toString());
+        r.put("threads", cfg.threads());
+        r.put("hops", results);
+        return r;
+    }
+}
