@@ -26,9 +26,9 @@ import java.util.stream.Stream;
 public final class SegmentHopBenchmark {
     public record Config(Path work, List<Integer> hops, int threads) {}
 
-    /** One hop over all folds: clip accuracy per fold, pooled segment accuracy, segments and seconds. */
-    public record HopResult(int hop, List<Double> clipAccuracy, double clipMean, double clipStd, double segmentAccuracy, int segments,
-                            double seconds) {}
+    /** One hop over all folds: clip accuracy per fold, pooled segment accuracy, clips, segments and seconds. */
+    public record HopResult(int hop, List<Double> clipAccuracy, double clipMean, double clipStd, double segmentAccuracy, int clips,
+                            int segments, double seconds) {}
 
     private final Config cfg;
     private final PrintStream out;
@@ -71,7 +71,7 @@ public final class SegmentHopBenchmark {
             double seconds = (System.nanoTime() - t0) / 1e9;
             double mean = clip.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
             double var = clip.stream().mapToDouble(c -> (c - mean) * (c - mean)).sum() / Math.max(1, clip.size() - 1);
-            HopResult r = new HopResult(hop, clip, mean, Math.sqrt(var), (double) correct / segments, segments, seconds);
+            HopResult r = new HopResult(hop, clip, mean, Math.sqrt(var), (double) correct / segments, clips, segments, seconds);
             results.add(r);
             out.printf("| %d | %.1f | %s | %.3f ± %.3f | %.3f | %.1f |%n", hop, (double) segments / clips,
                     String.join(" / ", clip.stream().map(c -> String.format("%.2f", c)).toList()), mean, r.clipStd(), r.segmentAccuracy(), seconds);
