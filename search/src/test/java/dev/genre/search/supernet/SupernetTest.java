@@ -25,8 +25,7 @@ class SupernetTest {
     void eachChildUsesExactlyItsSpecsParameters() {
         SearchSpace space = SearchSpace.mobileNetV3Small(64, 64, 5);
         try (NDManager m = NDManager.newBaseManager()) {
-            Supernet net = new Supernet(space);
-            net.initialize(m, DataType.FLOAT32, net.inputShape(2));
+            Supernet net = initialized(space, m, 2);
             SplittableRandom rng = new SplittableRandom(7);
             for (int i = 0; i < 12; i++) {
                 ArchChoice child = space.random(rng);
@@ -45,8 +44,7 @@ class SupernetTest {
     void trainingAChildMovesOnlyItsWeightsAndCalibratedEvalIsDeterministic() {
         SearchSpace space = SearchSpace.mobileNetV3Small(64, 64, 5);
         try (NDManager m = NDManager.newBaseManager()) {
-            Supernet net = new Supernet(space);
-            net.initialize(m, DataType.FLOAT32, net.inputShape(8));
+            Supernet net = initialized(space, m, 8);
             dev.genre.search.train.OptimizerState opt = new dev.genre.search.train.OptimizerState("adamw", 0.9, 0.05, net.getParameters(), m);
             SplittableRandom rng = new SplittableRandom(1);
             ArchChoice a = space.random(rng), b = space.random(rng);
@@ -99,8 +97,7 @@ class SupernetTest {
     void aSmallerKernelIsTheCentreOfTheLargest() {
         SearchSpace space = SearchSpace.mobileNetV3Small(64, 64, 5);
         try (NDManager m = NDManager.newBaseManager()) {
-            Supernet net = new Supernet(space);
-            net.initialize(m, DataType.FLOAT32, net.inputShape(4));
+            Supernet net = initialized(space, m, 4);
             NDArray x = m.randomNormal(net.inputShape(4));
             int k3 = space.kernels().indexOf(3), k5 = space.kernels().indexOf(5), noSe = space.se().indexOf(0.0);
             for (String op : List.of("mbconv6", "conv")) {
@@ -133,5 +130,11 @@ class SupernetTest {
         try (NDManager sub = m.newSubManager()) {
             return net.forward(new ChildPass(child, BnMode.TRAIN, sub), x, false).toFloatArray();
         }
+    }
+
+    private static Supernet initialized(SearchSpace space, NDManager m, int batch) {
+        Supernet net = new Supernet(space);
+        net.initialize(m, DataType.FLOAT32, net.inputShape(batch));
+        return net;
     }
 }
