@@ -5,14 +5,12 @@ import dev.genre.deploy.quant.QuantSensitivity;
 import dev.genre.run.Progress;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * int8 against float on the held-out folds of {@code genre bench cv}: every fold's model is exported
@@ -33,14 +31,7 @@ public final class Int8CvBenchmark {
     }
 
     public Map<String, Object> run() throws IOException {
-        Path runs = cfg.work().resolve("djl");
-        List<Path> folds;
-        try (Stream<Path> s = Files.list(runs)) {
-            folds = s.filter(p -> p.getFileName().toString().startsWith("fold-")).sorted().toList();
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new IOException(runs + ": no cross-validation runs; run genre bench cv first");
-        }
-        if (folds.isEmpty()) throw new IOException(runs + ": no fold-K runs; run genre bench cv first");
+        List<Path> folds = CvWork.foldRuns(cfg.work());
         List<Map<String, Object>> rows = new ArrayList<>();
         double segs = 0, fSeg = 0, qSeg = 0, aSeg = 0, fClip = 0, qClip = 0, agree = 0, allAgree = 0, size = 0, lat = 0;
         Map<String, Double> costByLayer = new TreeMap<>();

@@ -5,6 +5,7 @@ import dev.genre.dataset.Split;
 import dev.genre.deploy.onnx.OnnxEvaluation;
 import dev.genre.deploy.onnx.OnnxModel;
 import dev.genre.io.Json;
+import dev.genre.search.cv.CvSummary;
 import dev.genre.search.train.Evaluation;
 import dev.genre.search.train.Trainer;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * How much a clip's prediction gains from averaging more, overlapping segments: every fold model of
@@ -39,13 +39,8 @@ public final class SegmentHopBenchmark {
     }
 
     public Map<String, Object> run() throws IOException {
-        Path runs = cfg.work().resolve("djl"), packages = cfg.work().resolve("int8");
-        List<Path> folds;
-        try (Stream<Path> s = Files.list(runs)) {
-            folds = s.filter(p -> p.getFileName().toString().startsWith("fold-")).sorted().toList();
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new IOException(runs + ": no cross-validation runs; run genre bench cv first");
-        }
+        Path packages = cfg.work().resolve("int8");
+        List<Path> folds = CvWork.foldRuns(cfg.work());
         for (Path f : folds) {
             Path model = packages.resolve(f.getFileName()).resolve("model.onnx");
             if (!Files.isRegularFile(model)) throw new IOException(model + ": missing; run genre bench int8 first (it exports every fold)");
@@ -69,12 +64,11 @@ public final class SegmentHopBenchmark {
                 }
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            double mean = clip.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-            double var = clip.stream().mapToDouble(c -> (c - mean) * (c - mean)).sum() / Math.max(1, clip.size() - 1);
-            HopResult r = new HopResult(hop, clip, mean, Math.sqrt(var), (double) correct / segments, clips, segments, seconds);
+            CvSummary.MeanStd m = CvSummary.MeanStd.of(clip.stream().mapToDouble(Double::doubleValue).toArray());
+            HopResult r = new HopResult(hop, clip, m.mean(), m.std(), (double) correct / segments, clips, segments, seconds);
             results.add(r);
             out.printf("| %d | %.1f | %s | %.3f ± %.3f | %.3f | %.1f |%n", hop, (double) segments / clips,
-                    String.join(" / ", clip.stream().map(c -> String.format("%.2f", c)).toList()), mean, r.clipStd(), r.segmentAccuracy(), seconds);
+                    String.join(" / ", clip.stream().map(c -> String.format("%.2f", c)).toList()), r.clipMean(), r.clipStd(), r.segmentAccuracy(), seconds);
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("format", "genre-bench-segment-hop/1");

@@ -9,6 +9,13 @@ import java.util.function.ToDoubleFunction;
 public record CvSummary(MeanStd clipAccuracy, MeanStd segmentAccuracy, double seconds) {
     /** The sample standard deviation (n - 1): folds are a sample of the splits the data allows. */
     public record MeanStd(double mean, double std) {
+        public static MeanStd of(double[] v) {
+            double mean = 0, sq = 0;
+            for (double x : v) mean += x / v.length;
+            for (double x : v) sq += (x - mean) * (x - mean);
+            return new MeanStd(mean, v.length > 1 ? Math.sqrt(sq / (v.length - 1)) : 0);
+        }
+
         @Override
         public String toString() {
             return String.format("%.3f ± %.3f", mean, std);
@@ -21,10 +28,6 @@ public record CvSummary(MeanStd clipAccuracy, MeanStd segmentAccuracy, double se
     }
 
     private static MeanStd meanStd(List<FoldResult> folds, ToDoubleFunction<FoldResult> value) {
-        double[] v = folds.stream().mapToDouble(value).toArray();
-        double mean = 0, sq = 0;
-        for (double x : v) mean += x / v.length;
-        for (double x : v) sq += (x - mean) * (x - mean);
-        return new MeanStd(mean, v.length > 1 ? Math.sqrt(sq / (v.length - 1)) : 0);
+        return MeanStd.of(folds.stream().mapToDouble(value).toArray());
     }
 }
