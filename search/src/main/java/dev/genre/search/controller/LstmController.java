@@ -137,8 +137,8 @@ public final class LstmController implements AutoCloseable {
             states.add(h);
         }
         // Every position's head at once; each row keeps only its own columns.
-        NDArray logits = NDArrays.concat(states).dot(headW).add(headB).div(temperature).tanh().mul(tanhConstant)
-                .add(pass.create(mask, new Shape(n, columns)));
+        NDArray logits = NDArrays.concat(states).dot(headW).add(headB).div(pass.create((float) temperature)).tanh()
+                .mul(pass.create((float) tanhConstant)).add(pass.create(mask, new Shape(n, columns)));
         NDArray logp = logits.logSoftmax(1);
         return new Scores(logp.mul(pass.create(chosen, new Shape(n, columns))).sum(), logp.exp().mul(logp).sum().neg());
     }

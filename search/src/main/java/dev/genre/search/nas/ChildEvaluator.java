@@ -11,6 +11,7 @@ import dev.genre.search.supernet.Supernet;
 import dev.genre.search.train.Batches;
 import dev.genre.search.train.Evaluation;
 import dev.genre.search.train.Normalization;
+import dev.genre.search.train.StagingBuffer;
 import dev.genre.search.train.TrainConfig;
 import java.util.Arrays;
 import java.util.List;
@@ -31,6 +32,7 @@ final class ChildEvaluator {
     private final int[] calibration;
     private final int batch, calibrationBatches;
     private final List<String> genres;
+    private final StagingBuffer staging = new StagingBuffer();
 
     ChildEvaluator(Supernet net, NDManager manager, SegmentDataset train, SegmentDataset valid, Normalization norm, TrainConfig cfg,
                    int batch, int calibrationBatches, List<String> genres, long seed) {
@@ -93,7 +95,6 @@ final class ChildEvaluator {
     }
 
     private NDArray input(NDManager sub, float[] x, int count) {
-        Shape s = net.inputShape(count);
-        return sub.create(Arrays.copyOf(x, (int) s.size()), s);
+        return staging.wrap(sub, x, net.inputShape(count));
     }
 }

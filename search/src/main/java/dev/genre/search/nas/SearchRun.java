@@ -27,6 +27,7 @@ import dev.genre.search.train.Evaluation;
 import dev.genre.search.train.LearningRate;
 import dev.genre.search.train.Normalization;
 import dev.genre.search.train.OptimizerState;
+import dev.genre.search.train.StagingBuffer;
 import dev.genre.search.train.TrainConfig;
 import dev.genre.search.train.Trainer;
 import dev.genre.search.train.TrainingStep;
@@ -211,6 +212,7 @@ public final class SearchRun {
                     cfg.calibrationBatches(), genres, cfg.seed());
             int perEpoch = train.size() / tc.batch();
             float[] x = new float[tc.batch() * batches.perSegment], t = new float[tc.batch() * genres.size()];
+            StagingBuffer[] staging = {new StagingBuffer(), new StagingBuffer()};
             int last = stopAfterEpochs > 0 ? Math.min(planned, epoch + stopAfterEpochs) : planned;
             while (epoch < last) {
                 long t0 = System.nanoTime();
@@ -225,7 +227,7 @@ public final class SearchRun {
                     ArchChoice child = strategy.sampleForTraining(rng);
                     batches.train(order, b * tc.batch(), tc.batch(), rng, x, t);
                     lr = schedule.at(opt.step());
-                    float[] s = trainStep(net, opt, manager, child, x, t, genres.size(), lr);
+                    float[] s = trainStep(net, opt, manager, child, x, t, genres.size(), lr, staging);
                     if (s == null) {
                         skipped++;
                     } else {
@@ -325,10 +327,10 @@ public final class SearchRun {
      * one such step would otherwise turn the shared weights into NaN for the rest of the search.
      */
     private static float[] trainStep(Supernet net, OptimizerState opt, NDManager manager, ArchChoice child, float[] x, float[] t, int classes,
-                                     double lr) {
+                                     double lr, StagingBuffer[] staging) {
         try (NDManager sub = manager.newSubManager()) {
             Shape in = net.inputShape(t.length / classes);
-            NDArray input = sub.create(x, in), target = sub.create(t, new Shape(in.get(0), classes));
+            NDArray input = staging[0].wrap(sub, x, in), target = staging[1].wrap(sub, t, new Shape(in.get(0), classes));
             ChildPass pass = new ChildPass(child, BnMode.TRAIN, sub);
             float loss, acc;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {

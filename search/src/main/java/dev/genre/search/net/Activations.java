@@ -5,9 +5,8 @@ import dev.genre.search.spec.Activation;
 
 /**
  * The activation functions as NDArray maths; the ONNX writer maps the same names to HardSwish/HardSigmoid.
- * Intermediates are left to the caller's manager: closing them early (tried for allocator reuse)
- * corrupted batch-norm statistics after ~27 training-mode passes (NaN), a use-after-free somewhere
- * between DJL and libtorch, reproduced by the ONNX export test's calibration loop.
+ * Intermediates and scalar operands stay on the caller's manager until the backward pass is done
+ * (see {@link Scalars}).
  */
 public final class Activations {
     private Activations() {}
@@ -21,6 +20,6 @@ public final class Activations {
 
     /** relu6(x + 3) / 6, MobileNetV3's gate. */
     public static NDArray hardSigmoid(NDArray x) {
-        return x.add(3f).clip(0f, 6f).div(6f);
+        return x.add(3f).clip(0f, 6f).div(Scalars.like(x, 6f));
     }
 }

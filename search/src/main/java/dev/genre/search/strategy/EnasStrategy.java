@@ -9,6 +9,7 @@ import dev.genre.io.AtomicFiles;
 import dev.genre.io.Json;
 import dev.genre.search.controller.Adam;
 import dev.genre.search.controller.LstmController;
+import dev.genre.search.net.Scalars;
 import dev.genre.search.space.ArchChoice;
 import dev.genre.search.space.SearchSpace;
 import java.io.IOException;
@@ -79,7 +80,8 @@ public final class EnasStrategy implements SearchStrategy {
         try (NDManager pass = manager.newSubManager()) {
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 LstmController.Scores s = controller.score(child.tokens(), pass);
-                gc.backward(s.logProb().mul(-advantage).sub(s.entropy().mul(cfg.entropyWeight())));
+                NDArray logProb = s.logProb(), entropy = s.entropy();
+                gc.backward(logProb.mul(Scalars.like(logProb, (float) -advantage)).sub(entropy.mul(Scalars.like(entropy, (float) cfg.entropyWeight()))));
             }
             adam.update(cfg.lr());
         }

@@ -155,12 +155,12 @@ public final class Trainer {
         float[][] probs = new float[n][];
         Batches batches = new Batches(data, TrainConfig.defaults(), norm, classes);
         float[] x = new float[batch * batches.perSegment];
+        StagingBuffer staging = new StagingBuffer();
         for (int from = 0; from < n; from += batch) {
             int count = Math.min(batch, n - from);
             batches.eval(from, count, x);
             try (NDManager sub = manager.newSubManager()) {
-                NDArray input = sub.create(java.util.Arrays.copyOf(x, count * batches.perSegment),
-                        new Shape(count, 1, data.nMels(), data.frames()));
+                NDArray input = staging.wrap(sub, x, new Shape(count, 1, data.nMels(), data.frames()));
                 float[] p = net.predict(ps, input).softmax(1).toFloatArray();
                 for (int i = 0; i < count; i++) probs[from + i] = java.util.Arrays.copyOfRange(p, i * classes, (i + 1) * classes);
             }

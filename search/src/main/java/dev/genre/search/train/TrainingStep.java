@@ -26,6 +26,7 @@ public final class TrainingStep {
     private final int classes;
     final OptimizerState optimizer;
     private final List<Parameter> runningStats = new ArrayList<>();
+    private final StagingBuffer inputs = new StagingBuffer(), targets = new StagingBuffer();
 
     public TrainingStep(SpecNetwork net, TrainConfig cfg, NDManager manager) {
         this.net = net;
@@ -63,10 +64,10 @@ public final class TrainingStep {
         }
     }
 
-    public float[] run(float[] x, float[] targets, double lr) {
+    public float[] run(float[] x, float[] t, double lr) {
         try (NDManager sub = manager.newSubManager()) {
-            NDArray input = sub.create(x, inputShape);
-            NDArray target = sub.create(targets, new Shape(inputShape.get(0), classes));
+            NDArray input = inputs.wrap(sub, x, inputShape);
+            NDArray target = targets.wrap(sub, t, new Shape(inputShape.get(0), classes));
             float loss, acc;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray logits = net.forward(ps, new NDList(input), true).singletonOrThrow();
