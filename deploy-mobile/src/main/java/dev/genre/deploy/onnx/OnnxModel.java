@@ -18,6 +18,8 @@ public final class OnnxModel implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
     private final Path file;
+    /** Inputs reach ONNX Runtime through this direct buffer: a heap array would be copied into a new direct buffer per batch. */
+    private FloatBuffer staging = FloatBuffer.allocate(0);
 
     public OnnxModel(Path file, int threads) throws IOException {
         this(file, readAll(file), threads);
@@ -47,7 +49,12 @@ public final class OnnxModel implements AutoCloseable {
 
     /** Runs a batch of {@code n} inputs of the given shape per item and returns {@code output}'s values, [n][k]. */
     public float[][] run(float[] x, long[] shape, String output) throws IOException {
-        try (OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
+        long n = 1;
+        for (long d : shape) n *= d;
+        if (staging.capacity() < n) staging = java.nio.ByteBuffer.allocateDirect(Math.toIntExact(4 * n)).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        staging.clear();
+        staging.put(x, 0, (int) n).flip();
+        try (OnnxTensor t = OnnxTensor.createTensor(env, staging, shape);
              OrtSession.Result r = session.run(Map.of(SpecOnnxWriter.INPUT, t), java.util.Set.of(output))) {
             return (float[][]) r.get(0).getValue();
         } catch (OrtException e) {

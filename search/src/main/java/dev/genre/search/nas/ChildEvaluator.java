@@ -2,7 +2,6 @@ package dev.genre.search.nas;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.genre.dataset.SegmentDataset;
 import dev.genre.search.space.ArchChoice;
 import dev.genre.search.supernet.BnMode;

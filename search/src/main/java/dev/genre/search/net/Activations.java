@@ -14,12 +14,18 @@ public final class Activations {
     public static NDArray apply(Activation act, NDArray x) {
         return switch (act) {
             case RELU -> ai.djl.nn.Activation.relu(x);
-            case HSWISH -> x.mul(hardSigmoid(x));
+            case HSWISH -> FUSED ? FusedActivations.hardSwish(x) : x.mul(composedHardSigmoid(x));
         };
     }
 
     /** relu6(x + 3) / 6, MobileNetV3's gate. */
     public static NDArray hardSigmoid(NDArray x) {
+        return FUSED ? FusedActivations.hardSigmoid(x) : composedHardSigmoid(x);
+    }
+
+    private static final boolean FUSED = !Boolean.getBoolean("genre.composedActivations");
+
+    private static NDArray composedHardSigmoid(NDArray x) {
         return x.add(3f).clip(0f, 6f).div(Scalars.like(x, 6f));
     }
 }

@@ -17,14 +17,16 @@ import java.nio.ByteOrder;
  */
 public final class StagingBuffer {
     private ByteBuffer buffer = ByteBuffer.allocateDirect(0);
+    private NDArray last;
 
     /** The first {@code shape.size()} values of {@code data} as a float32 array of {@code shape} on {@code manager}. */
     public NDArray wrap(NDManager manager, float[] data, Shape shape) {
+        if (last != null && !last.isReleased()) throw new IllegalStateException("the previous batch through this buffer is still open");
         int n = Math.toIntExact(shape.size());
         if (n > data.length) throw new IllegalArgumentException(data.length + " values for shape " + shape);
         if (buffer.capacity() < 4 * n) buffer = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder());
         ByteBuffer view = buffer.slice(0, 4 * n).order(ByteOrder.nativeOrder());
         view.asFloatBuffer().put(data, 0, n);
-        return manager.create(view, shape, DataType.FLOAT32);
+        return last = manager.create(view, shape, DataType.FLOAT32);
     }
 }

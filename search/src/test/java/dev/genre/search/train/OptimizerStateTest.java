@@ -43,7 +43,7 @@ class OptimizerStateTest {
 
     private static void backward(Parameter p, float scale) {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            gc.backward(p.getArray().mul(scale).sum());
+            gc.backward(p.getArray().mul(dev.genre.search.net.Scalars.like(p.getArray(), scale)).sum());
         }
     }
 }
