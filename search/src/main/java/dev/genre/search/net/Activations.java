@@ -9,6 +9,9 @@ import dev.genre.search.spec.Activation;
  * (see {@link Scalars}).
  */
 public final class Activations {
+    /** libtorch's fused kernels; {@code -Dgenre.composedActivations=true} runs DJL's composite instead (for comparison). */
+    private static final boolean FUSED = !Boolean.getBoolean("genre.composedActivations");
+
     private Activations() {}
 
     public static NDArray apply(Activation act, NDArray x) {
@@ -22,8 +25,6 @@ public final class Activations {
     public static NDArray hardSigmoid(NDArray x) {
         return FUSED ? FusedActivations.hardSigmoid(x) : composedHardSigmoid(x);
     }
-
-    private static final boolean FUSED = !Boolean.getBoolean("genre.composedActivations");
 
     private static NDArray composedHardSigmoid(NDArray x) {
         return x.add(3f).clip(0f, 6f).div(Scalars.like(x, 6f));
