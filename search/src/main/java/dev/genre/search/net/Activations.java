@@ -17,7 +17,7 @@ public final class Activations {
     public static NDArray apply(Activation act, NDArray x) {
         return switch (act) {
             case RELU -> ai.djl.nn.Activation.relu(x);
-            case HSWISH -> FUSED ? FusedActivations.hardSwish(x) : x.mul(composedHardSigmoid(x));
+            case HSWISH -> FUSED ? FusedActivations.hardSwish(x) : composedHardSwish(x);
         };
     }
 
@@ -26,7 +26,12 @@ public final class Activations {
         return FUSED ? FusedActivations.hardSigmoid(x) : composedHardSigmoid(x);
     }
 
-    private static NDArray composedHardSigmoid(NDArray x) {
+    /** DJL's composite of the two (package-private: FusedActivationsTest checks the fused kernels against it). */
+    static NDArray composedHardSwish(NDArray x) {
+        return x.mul(composedHardSigmoid(x));
+    }
+
+    static NDArray composedHardSigmoid(NDArray x) {
         return x.add(3f).clip(0f, 6f).div(Scalars.like(x, 6f));
     }
 }
