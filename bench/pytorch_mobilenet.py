@@ -34,6 +34,8 @@ def main():
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--runs", type=int, default=200)
+    ap.add_argument("--profile", help="also write a Chrome trace of --profile-steps training steps here")
+    ap.add_argument("--profile-steps", type=int, default=5)
     a = ap.parse_args()
 
     torch.manual_seed(0)
@@ -44,15 +46,28 @@ def main():
     y = torch.randint(0, a.classes, (a.batch,))
     torch.set_num_threads(a.train_threads)
     m.train()
-    steps = []
-    for i in range(a.warmup + a.steps):
-        t0 = time.perf_counter()
+
+    def train_step():
         opt.zero_grad()
         loss = torch.nn.functional.cross_entropy(m(x), y)
         loss.backward()
         opt.step()
+
+    steps = []
+    for i in range(a.warmup + a.steps):
+        t0 = time.perf_counter()
+        train_step()
         if i >= a.warmup:
             steps.append(time.perf_counter() - t0)
+    if a.profile:
+        with torch.autograd.profiler.profile(record_shapes=True) as prof:
+            for _ in range(a.profile_steps):
+                train_step()
+        # Chrome-trace events as libtorch's own profiler writes them (DJL's side), with input shapes.
+        events = [{"name": e.name, "ph": "X", "ts": e.time_range.start, "dur": e.time_range.elapsed_us(), "tid": e.thread,
+                   "shape": e.input_shapes} for e in prof.function_events]
+        with open(a.profile, "w") as f:
+            json.dump(events, f)
 
     torch.set_num_threads(a.infer_threads)
     m.eval()
@@ -68,6 +83,7 @@ def main():
     step = statistics.median(steps)
     out = {"torch": torch.__version__, "torchvision": torchvision.__version__, "params": params,
            "trainThreads": a.train_threads, "batch": a.batch, "trainStepSeconds": step,
+           "trainStepSecondsMean": statistics.mean(steps), "trainStepSecondsMax": max(steps),
            "trainSamplesPerSecond": a.batch / step, "inferThreads": a.infer_threads,
            "inferMedianMs": statistics.median(runs) * 1000, "inferRuns": a.runs}
     with open(a.json, "w") as f:

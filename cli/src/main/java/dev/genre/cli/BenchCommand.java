@@ -44,6 +44,8 @@ final class BenchCommand implements Command {
                 + " threads of both peers (default 2)"));
         o.addOption(Flags.value("runs", "N", "train: inference runs after warm-up (default 200)"));
         o.addOption(Flags.value("steps", "N", "train: timed training steps after warm-up (default 20)"));
+        o.addOption(Flags.value("profile-steps", "N", "train: also profile N more steps of each peer by op (libtorch's and PyTorch's"
+                + " profilers) and print where the time goes (default 0: off)"));
         o.addOption(Flags.value("lr", "X", "cv: peak learning rate of the genre recipe (default 3e-3)"));
         o.addOption(Flags.value("mixup", "ALPHA", "cv: mixup alpha of the genre recipe, 0 = off (default 0.2)"));
         o.addOption(Flags.value("arch", "NAME|spec.json", "cv: the network this project trains (default " + CvBenchmark.ARCH
@@ -88,9 +90,10 @@ final class BenchCommand implements Command {
     }
 
     private int train(CommandLine cmd, Path output, Path home, Instant started) throws Exception {
-        TrainBenchmark.Config cfg = new TrainBenchmark.Config(32, Flags.threads(cmd), Flags.intValue(cmd, "steps", 20), 3,
+        TrainBenchmark.Config cfg = new TrainBenchmark.Config(32, Flags.threads(cmd), Flags.intValue(cmd, "steps", 20), 10, // both peers: the JVM settles in ~10 steps (JIT stalls measured at steps 7-9)
                 Flags.intValue(cmd, "runs", 200), home.resolve("bench/pytorch_mobilenet.py"),
-                cmd.getOptionValue("python", "/usr/bin/python3"), output.toAbsolutePath().getParent().resolve("train-work"));
+                cmd.getOptionValue("python", "/usr/bin/python3"), output.toAbsolutePath().getParent().resolve("train-work"),
+                Flags.intValue(cmd, "profile-steps", 0));
         Map<String, Object> result = new TrainBenchmark(cfg, System.out).run();
         Json.write(output, result);
         Map<String, Object> params = new LinkedHashMap<>();
@@ -98,6 +101,7 @@ final class BenchCommand implements Command {
         params.put("trainThreads", cfg.trainThreads());
         params.put("steps", cfg.steps());
         params.put("runs", cfg.runs());
+        params.put("profileSteps", cfg.profileSteps());
         RunRecord.of("bench train", params, 0L, Map.of(), started, Map.of("results", output.toString()))
                 .writeFile(runRecordFile(output));
         System.out.println("results: " + output);

@@ -29,7 +29,9 @@ import java.util.SplittableRandom;
  * on 1 thread, for DJL and for PyTorch (torchvision, same architecture) in the same run. Medians.
  */
 public final class TrainBenchmark {
-    public record Config(int batch, int trainThreads, int steps, int warmup, int runs, Path peerScript, String python, Path work) {}
+    /** {@code profileSteps} > 0 also records that many training steps with each framework's op profiler. */
+    public record Config(int batch, int trainThreads, int steps, int warmup, int runs, Path peerScript, String python, Path work,
+            int profileSteps) {}
 
     private final Config cfg;
     private final PrintStream out;
@@ -56,15 +58,46 @@ public final class TrainBenchmark {
             r.put("trainRatio", ds / ps);
             r.put("inferRatio", di / pi);
             out.printf("| training, batch %d, %d threads | %.0f samples/s | %.0f samples/s | %.2fx |%n", cfg.batch(), cfg.trainThreads(), ds, ps, ds / ps);
+            double dm = cfg.batch() / (double) djl.get("trainStepSecondsMean"), pm = cfg.batch() / ((Number) peer.get("trainStepSecondsMean")).doubleValue();
+            out.printf("| training, mean step (stalls included) | %.0f samples/s | %.0f samples/s | %.2fx |%n", dm, pm, dm / pm);
             out.printf("| inference, 1 segment, 1 thread (median of %d) | %.2f ms | %.2f ms | %.2fx the time |%n", cfg.runs(), di, pi, di / pi);
         } else {
             out.printf("| training, batch %d, %d threads | %.0f samples/s | n/a | |%n", cfg.batch(), cfg.trainThreads(), ds);
             out.printf("| inference, 1 segment, 1 thread | %.2f ms | n/a | |%n", di);
         }
+        if (cfg.profileSteps() > 0) r.put("profile", profileTable());
         return r;
     }
 
-    private Map<String, Object> djl(NetworkSpec spec) {
+    /** Self time per op and training step, DJL against PyTorch, from the two traces. */
+    private Map<String, Object> profileTable() throws IOException {
+        Path djlTrace = cfg.work().resolve("djl-trace.json"), ptTrace = cfg.work().resolve("pytorch-trace.json");
+        Map<String, Double> djl = OpProfile.selfMillis(djlTrace), pt = Files.isRegularFile(ptTrace) ? OpProfile.selfMillis(ptTrace) : Map.of();
+        int n = cfg.profileSteps();
+        out.println();
+        out.printf("Self time per training step by op (libtorch profiler, %d steps; traces in %s):%n", n, cfg.work());
+        out.println("| op | DJL ms/step | PyTorch ms/step | DJL - PyTorch |");
+        out.println("|---|---|---|---|");
+        List<String> ops = new ArrayList<>(new java.util.TreeSet<>(djl.keySet()));
+        pt.keySet().stream().filter(k -> !djl.containsKey(k)).forEach(ops::add);
+        ops.sort(java.util.Comparator.comparingDouble(k -> -Math.max(djl.getOrDefault(k, 0.0), pt.getOrDefault(k, 0.0))));
+        Map<String, Object> rows = new LinkedHashMap<>();
+        double dSum = 0, pSum = 0;
+        for (String op : ops) {
+            double d = djl.getOrDefault(op, 0.0) / n, p = pt.getOrDefault(op, 0.0) / n;
+            dSum += d;
+            pSum += p;
+            rows.put(op, Map.of("djlMs", d, "pytorchMs", p));
+            if (rows.size() <= 25) out.printf("| %s | %.2f | %.2f | %+.2f |%n", op, d, p, d - p);
+        }
+        out.printf("| all ops (%d kinds) | %.1f | %.1f | %+.1f |%n", ops.size(), dSum, pSum, dSum - pSum);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("steps", n);
+        r.put("selfMsPerStep", rows);
+        return r;
+    }
+
+    private Map<String, Object> djl(NetworkSpec spec) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
         try (NDManager manager = NDManager.newBaseManager()) {
             JniUtils.setNumThreads(cfg.trainThreads());
@@ -82,10 +115,20 @@ public final class TrainBenchmark {
                 long t0 = System.nanoTime();
                 step.run(x, t, 1e-3);
                 if (i >= cfg.warmup()) times[i - cfg.warmup()] = (System.nanoTime() - t0) / 1e9;
+                if (Boolean.getBoolean("genre.bench.logSteps")) System.err.printf("step %d %.1f ms%n", i, (System.nanoTime() - t0) / 1e6);
             }
             double stepSeconds = median(times);
+            if (cfg.profileSteps() > 0) {
+                Files.createDirectories(cfg.work());
+                JniUtils.startProfile(false, true, false); // with input shapes, to tell the layers apart
+                for (int i = 0; i < cfg.profileSteps(); i++) step.run(x, t, 1e-3);
+                JniUtils.stopProfile(cfg.work().resolve("djl-trace.json").toString());
+            }
             m.put("trainThreads", cfg.trainThreads());
             m.put("trainStepSeconds", stepSeconds);
+            m.put("trainStepSecondsMean", Arrays.stream(times).average().orElseThrow()); // stalls show here, not in the median
+            m.put("trainStepSecondsMax", Arrays.stream(times).max().orElseThrow());
+            m.put("trainStepSecondsEach", times);
             m.put("trainSamplesPerSecond", cfg.batch() / stepSeconds);
 
             JniUtils.setNumThreads(1);
@@ -116,6 +159,10 @@ public final class TrainBenchmark {
         List<String> cmd = new ArrayList<>(List.of(cfg.python(), cfg.peerScript().toString(), "--json", json.toString(),
                 "--batch", Integer.toString(cfg.batch()), "--train-threads", Integer.toString(cfg.trainThreads()),
                 "--steps", Integer.toString(cfg.steps()), "--warmup", Integer.toString(cfg.warmup()), "--runs", Integer.toString(cfg.runs())));
+        if (cfg.profileSteps() > 0) {
+            cmd.addAll(List.of("--profile", cfg.work().resolve("pytorch-trace.json").toString(), "--profile-steps",
+                    Integer.toString(cfg.profileSteps())));
+        }
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

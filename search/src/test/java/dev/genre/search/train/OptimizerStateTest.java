@@ -13,6 +13,8 @@ import ai.djl.training.GradientCollector;
 import ai.djl.util.PairList;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OptimizerStateTest {
     /** A NaN gradient that is discarded must leave a zero gradient, untouched weights and a working next step. */
@@ -37,6 +39,86 @@ class OptimizerStateTest {
             float[] after = p.getArray().toFloatArray();
             for (int i = 0; i < after.length; i++) {
                 assertTrue(Float.isFinite(after[i]) && after[i] != before[i], "weight " + i + " moved by a finite step: " + after[i]);
+            }
+        }
+    }
+
+    /**
+     * The multi-tensor update against the arithmetic written out per element, over three steps where
+     * the second updates only the weight (a supernet step): the bias then has its own Adam step count,
+     * and no weight decay.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"adamw", "sgd"})
+    void updatesFollowTheReferenceArithmetic(String kind) {
+        double lr = 0.1, wd = 0.05, momentum = 0.9;
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter w = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).optShape(new Shape(4, 3)).build();
+            Parameter b = Parameter.builder().setName("b").setType(Parameter.Type.BIAS).optShape(new Shape(3)).build();
+            w.initialize(m, DataType.FLOAT32);
+            b.initialize(m, DataType.FLOAT32);
+            b.getArray().set(new float[] {0.5f, -0.25f, 1f});
+            PairList<String, Parameter> all = new PairList<>();
+            all.add("w", w);
+            all.add("b", b);
+            OptimizerState opt = new OptimizerState(kind, momentum, wd, all, m);
+            Reference rw = new Reference(w.getArray().toFloatArray(), wd), rb = new Reference(b.getArray().toFloatArray(), 0);
+            for (int step = 1; step <= 3; step++) {
+                Set<Parameter> only = step == 2 ? Set.of(w) : Set.of(w, b);
+                float[] gw = gradient(w, step), gb = only.contains(b) ? gradient(b, step) : null; // a child without b: no gradient
+                opt.update(lr, only);
+                rw.update(kind, gw, lr, momentum);
+                if (gb != null) rb.update(kind, gb, lr, momentum);
+                assertClose(rw.weights, w.getArray().toFloatArray(), kind + " step " + step + " weight");
+                assertClose(rb.weights, b.getArray().toFloatArray(), kind + " step " + step + " bias");
+                for (float g : w.getArray().getGradient().toFloatArray()) assertEquals(0f, g, 0f, "the update zeroes the gradient it used");
+            }
+        }
+    }
+
+    /** Sets p's gradient to a fixed pattern that changes with the step; returns it. */
+    private static float[] gradient(Parameter p, int step) {
+        float[] g = new float[Math.toIntExact(p.getArray().size())];
+        for (int i = 0; i < g.length; i++) g[i] = (float) Math.sin(1.7 * i + step) * (i % 3 == 0 ? 0.01f : 1f);
+        try (NDManager s = p.getArray().getManager().newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            gc.backward(p.getArray().mul(s.create(g, p.getArray().getShape())).sum());
+        }
+        return g;
+    }
+
+    private static void assertClose(double[] expected, float[] actual, String what) {
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-5 * Math.max(1, Math.abs(expected[i])), what + " [" + i + "]");
+        }
+    }
+
+    /** One parameter's update, element by element in double. */
+    private static final class Reference {
+        final double[] weights, first, second;
+        final double decay;
+        int t;
+
+        Reference(float[] w, double decay) {
+            weights = new double[w.length];
+            for (int i = 0; i < w.length; i++) weights[i] = w[i];
+            first = new double[w.length];
+            second = new double[w.length];
+            this.decay = decay;
+        }
+
+        void update(String kind, float[] g, double lr, double momentum) {
+            t++;
+            for (int i = 0; i < weights.length; i++) {
+                if (kind.equals("adamw")) {
+                    weights[i] *= 1 - lr * decay;
+                    first[i] = 0.9 * first[i] + 0.1 * g[i];
+                    second[i] = 0.999 * second[i] + 0.001 * g[i] * g[i];
+                    double stepSize = lr * Math.sqrt(1 - Math.pow(0.999, t)) / (1 - Math.pow(0.9, t));
+                    weights[i] -= stepSize * first[i] / (Math.sqrt(second[i]) + 1e-8);
+                } else {
+                    first[i] = momentum * first[i] + lr * (g[i] + decay * weights[i]);
+                    weights[i] -= first[i];
+                }
             }
         }
     }
