@@ -1,15 +1,22 @@
 #!/usr/bin/python3
 """PyTorch peer for `genre bench train`: torchvision MobileNetV3-Small with a 1-channel stem.
 
-Training: batch of 1 x 128 x 128 random spectrogram-shaped inputs, 10 classes, AdamW, cross
-entropy, on --train-threads threads; median seconds per step over --steps after --warmup.
-Inference: one segment, --infer-threads threads (default 1), torch.no_grad, median over --runs.
-Writes JSON to --json. Peer for benchmarks only (Debian python3-torch, python3-torchvision).
+A server on stdin/stdout, so that genre can interleave its own measurement with this one in rounds
+(the host's speed drifts by 20-40% within minutes). Commands, one per line, each answered by one
+JSON line:
+  train N           N training steps (random 1 x 128 x 128 batch, 10 classes, AdamW, cross entropy)
+                    on --train-threads threads: {"seconds": [...]}
+  infer N           N single-segment inferences on --infer-threads threads, torch.no_grad: {"ms": [...]}
+  profile N PATH    N training steps under PyTorch's profiler; Chrome-trace events with input shapes
+                    written to PATH: {"written": PATH}
+  quit
+The first line it writes describes the peer (versions, parameters). Peer for benchmarks only
+(Debian python3-torch, python3-torchvision).
 """
 import argparse
 import json
 import os
-import statistics
+import sys
 import time
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -25,27 +32,19 @@ def model(classes):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--json", required=True)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--classes", type=int, default=10)
     ap.add_argument("--train-threads", type=int, default=2)
     ap.add_argument("--infer-threads", type=int, default=1)
-    ap.add_argument("--steps", type=int, default=20)
-    ap.add_argument("--warmup", type=int, default=3)
-    ap.add_argument("--runs", type=int, default=200)
-    ap.add_argument("--profile", help="also write a Chrome trace of --profile-steps training steps here")
-    ap.add_argument("--profile-steps", type=int, default=5)
     a = ap.parse_args()
 
     torch.manual_seed(0)
     m = model(a.classes)
-    params = sum(p.numel() for p in m.parameters())
     opt = torch.optim.AdamW(m.parameters(), lr=1e-3, weight_decay=0.05)
     x = torch.randn(a.batch, 1, 128, 128)
     y = torch.randint(0, a.classes, (a.batch,))
-    torch.set_num_threads(a.train_threads)
-    m.train()
+    one = torch.randn(1, 1, 128, 128)
 
     def train_step():
         opt.zero_grad()
@@ -53,41 +52,49 @@ def main():
         loss.backward()
         opt.step()
 
-    steps = []
-    for i in range(a.warmup + a.steps):
-        t0 = time.perf_counter()
-        train_step()
-        if i >= a.warmup:
-            steps.append(time.perf_counter() - t0)
-    if a.profile:
-        with torch.autograd.profiler.profile(record_shapes=True) as prof:
-            for _ in range(a.profile_steps):
-                train_step()
-        # Chrome-trace events as libtorch's own profiler writes them (DJL's side), with input shapes.
-        events = [{"name": e.name, "ph": "X", "ts": e.time_range.start, "dur": e.time_range.elapsed_us(), "tid": e.thread,
-                   "shape": e.input_shapes} for e in prof.function_events]
-        with open(a.profile, "w") as f:
-            json.dump(events, f)
+    def reply(obj):
+        sys.stdout.write(json.dumps(obj) + "\n")
+        sys.stdout.flush()
 
-    torch.set_num_threads(a.infer_threads)
-    m.eval()
-    one = torch.randn(1, 1, 128, 128)
-    runs = []
-    with torch.no_grad():
-        for _ in range(20):
-            m(one)
-        for _ in range(a.runs):
-            t0 = time.perf_counter()
-            m(one)
-            runs.append(time.perf_counter() - t0)
-    step = statistics.median(steps)
-    out = {"torch": torch.__version__, "torchvision": torchvision.__version__, "params": params,
-           "trainThreads": a.train_threads, "batch": a.batch, "trainStepSeconds": step,
-           "trainStepSecondsMean": statistics.mean(steps), "trainStepSecondsMax": max(steps),
-           "trainSamplesPerSecond": a.batch / step, "inferThreads": a.infer_threads,
-           "inferMedianMs": statistics.median(runs) * 1000, "inferRuns": a.runs}
-    with open(a.json, "w") as f:
-        json.dump(out, f, indent=1)
+    reply({"torch": torch.__version__, "torchvision": torchvision.__version__, "params": sum(p.numel() for p in m.parameters()),
+           "batch": a.batch, "trainThreads": a.train_threads, "inferThreads": a.infer_threads})
+    for line in sys.stdin:
+        cmd = line.split()
+        if not cmd or cmd[0] == "quit":
+            break
+        n = int(cmd[1])
+        if cmd[0] in ("train", "profile"):
+            torch.set_num_threads(a.train_threads)
+            m.train()
+        if cmd[0] == "train":
+            seconds = []
+            for _ in range(n):
+                t0 = time.perf_counter()
+                train_step()
+                seconds.append(time.perf_counter() - t0)
+            reply({"seconds": seconds})
+        elif cmd[0] == "infer":
+            torch.set_num_threads(a.infer_threads)
+            m.eval()
+            ms = []
+            with torch.no_grad():
+                for _ in range(n):
+                    t0 = time.perf_counter()
+                    m(one)
+                    ms.append((time.perf_counter() - t0) * 1000)
+            reply({"ms": ms})
+        elif cmd[0] == "profile":
+            with torch.autograd.profiler.profile(record_shapes=True) as prof:
+                for _ in range(n):
+                    train_step()
+            # Chrome-trace events as libtorch's own profiler writes them (DJL's side), with input shapes.
+            events = [{"name": e.name, "ph": "X", "ts": e.time_range.start, "dur": e.time_range.elapsed_us(), "tid": e.thread,
+                       "shape": e.input_shapes} for e in prof.function_events]
+            with open(cmd[2], "w") as f:
+                json.dump(events, f)
+            reply({"written": cmd[2]})
+        else:
+            reply({"error": "unknown command " + cmd[0]})
 
 
 if __name__ == "__main__":

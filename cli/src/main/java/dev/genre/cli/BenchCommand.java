@@ -42,8 +42,9 @@ final class BenchCommand implements Command {
         o.addOption(Flags.value("repeats", "N", "repeats per measurement; medians are reported (default 3)"));
         o.addOption(Flags.value("threads", "N", "threads for the all-cores (mel) or training (train) run (default: all cores); cv: libtorch"
                 + " threads of both peers (default 2)"));
-        o.addOption(Flags.value("runs", "N", "train: inference runs after warm-up (default 200)"));
-        o.addOption(Flags.value("steps", "N", "train: timed training steps after warm-up (default 20)"));
+        o.addOption(Flags.value("runs", "N", "train: inference runs after warm-up, split over the rounds (default 200)"));
+        o.addOption(Flags.value("steps", "N", "train: timed training steps after warm-up, split over the rounds (default 50)"));
+        o.addOption(Flags.value("rounds", "N", "train: rounds in which DJL and PyTorch alternate; the ratio is the median of the rounds' (default 5)"));
         o.addOption(Flags.value("profile-steps", "N", "train: also profile N more steps of each peer by op (libtorch's and PyTorch's"
                 + " profilers) and print where the time goes (default 0: off)"));
         o.addOption(Flags.value("lr", "X", "cv: peak learning rate of the genre recipe (default 3e-3)"));
@@ -90,8 +91,8 @@ final class BenchCommand implements Command {
     }
 
     private int train(CommandLine cmd, Path output, Path home, Instant started) throws Exception {
-        TrainBenchmark.Config cfg = new TrainBenchmark.Config(32, Flags.threads(cmd), Flags.intValue(cmd, "steps", 20), 10, // both peers: the JVM settles in ~10 steps (JIT stalls measured at steps 7-9)
-                Flags.intValue(cmd, "runs", 200), home.resolve("bench/pytorch_mobilenet.py"),
+        TrainBenchmark.Config cfg = new TrainBenchmark.Config(32, Flags.threads(cmd), Flags.intValue(cmd, "steps", 50), 10, // both peers: the JVM settles in ~10 steps (JIT stalls measured at steps 7-9)
+                Flags.intValue(cmd, "runs", 200), Flags.intValue(cmd, "rounds", 5), home.resolve("bench/pytorch_mobilenet.py"),
                 cmd.getOptionValue("python", "/usr/bin/python3"), output.toAbsolutePath().getParent().resolve("train-work"),
                 Flags.intValue(cmd, "profile-steps", 0));
         Map<String, Object> result = new TrainBenchmark(cfg, System.out).run();
@@ -101,6 +102,7 @@ final class BenchCommand implements Command {
         params.put("trainThreads", cfg.trainThreads());
         params.put("steps", cfg.steps());
         params.put("runs", cfg.runs());
+        params.put("rounds", cfg.rounds());
         params.put("profileSteps", cfg.profileSteps());
         RunRecord.of("bench train", params, 0L, Map.of(), started, Map.of("results", output.toString()))
                 .writeFile(runRecordFile(output));

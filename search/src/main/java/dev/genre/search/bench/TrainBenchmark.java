@@ -26,11 +26,14 @@ import java.util.SplittableRandom;
 /**
  * {@code genre bench train}: MobileNetV3-Small (1 x 128 x 128, 10 classes) training throughput
  * with the trainer's own step (batch 32, AdamW) on N threads, and single-segment inference latency
- * on 1 thread, for DJL and for PyTorch (torchvision, same architecture) in the same run. Medians.
+ * on 1 thread, for DJL and for PyTorch (torchvision, same architecture). The two alternate in
+ * rounds, PyTorch in a server process, because the host's speed drifts by 20-40% within minutes:
+ * each round's ratio compares the peers in the same minute, and the reported ratio is the median
+ * of the rounds' ratios. Optionally both record an op-level profile of a few more steps.
  */
 public final class TrainBenchmark {
-    /** {@code profileSteps} > 0 also records that many training steps with each framework's op profiler. */
-    public record Config(int batch, int trainThreads, int steps, int warmup, int runs, Path peerScript, String python, Path work,
+    /** {@code steps} and {@code runs} are totals, split over {@code rounds}; {@code profileSteps} > 0 also profiles. */
+    public record Config(int batch, int trainThreads, int steps, int warmup, int runs, int rounds, Path peerScript, String python, Path work,
             int profileSteps) {}
 
     private final Config cfg;
@@ -43,30 +46,183 @@ public final class TrainBenchmark {
 
     public Map<String, Object> run() throws Exception {
         NetworkSpec spec = NetworkSpec.load("mobilenetv3-small").withInput(1, 128, 128).withClasses(10);
-        Map<String, Object> djl = djl(spec);
-        Map<String, Object> peer = pytorch();
+        Files.createDirectories(cfg.work());
+        try (NDManager manager = NDManager.newBaseManager(); PeerProcess peer = startPeer()) {
+            Djl djl = new Djl(spec, manager);
+            int stepsPerRound = Math.max(1, cfg.steps() / cfg.rounds()), runsPerRound = Math.max(1, cfg.runs() / cfg.rounds());
+            Series train = new Series(), infer = new Series();
+            djl.train(cfg.warmup());
+            if (peer != null) peer.request("train " + cfg.warmup());
+            djl.infer(20);
+            if (peer != null) peer.request("infer 20");
+            for (int r = 0; r < cfg.rounds(); r++) {
+                train.round(djl.train(stepsPerRound), peer == null ? null : values(peer.request("train " + stepsPerRound), "seconds"));
+                infer.round(djl.infer(runsPerRound), peer == null ? null : values(peer.request("infer " + runsPerRound), "ms"));
+            }
+            if (cfg.profileSteps() > 0) {
+                djl.profile(cfg.profileSteps(), cfg.work().resolve("djl-trace.json"));
+                if (peer != null) peer.request("profile " + cfg.profileSteps() + " " + cfg.work().resolve("pytorch-trace.json"));
+            }
+            return report(train, infer, djl.net.parameterCount(), peer);
+        }
+    }
+
+    private Map<String, Object> report(Series train, Series infer, long params, PeerProcess peer) throws IOException {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("model", "mobilenetv3-small 1x128x128, 10 classes");
+        r.put("batch", cfg.batch());
+        r.put("trainThreads", cfg.trainThreads());
+        r.put("rounds", cfg.rounds());
+        r.put("params", params);
+        double ds = cfg.batch() / median(train.djl()), di = median(infer.djl());
+        Map<String, Object> djl = new LinkedHashMap<>();
+        djl.put("trainSamplesPerSecond", ds);
+        djl.put("trainStepSecondsMedian", median(train.djl()));
+        djl.put("trainStepSecondsMean", Arrays.stream(train.djl()).average().orElseThrow()); // stalls show here, not in the median
+        djl.put("trainStepSecondsEach", train.djl());
+        djl.put("inferMedianMs", di);
         r.put("djl", djl);
-        r.put("pytorch", peer == null ? Map.of("available", false) : peer);
         out.println();
-        out.println("| measure | DJL (genre) | PyTorch | ratio |");
+        out.println("| measure | DJL (genre) | PyTorch | ratio (median of rounds) |");
         out.println("|---|---|---|---|");
-        double ds = (double) djl.get("trainSamplesPerSecond"), di = (double) djl.get("inferMedianMs");
-        if (peer != null) {
-            double ps = ((Number) peer.get("trainSamplesPerSecond")).doubleValue(), pi = ((Number) peer.get("inferMedianMs")).doubleValue();
-            r.put("trainRatio", ds / ps);
-            r.put("inferRatio", di / pi);
-            out.printf("| training, batch %d, %d threads | %.0f samples/s | %.0f samples/s | %.2fx |%n", cfg.batch(), cfg.trainThreads(), ds, ps, ds / ps);
-            double dm = cfg.batch() / (double) djl.get("trainStepSecondsMean"), pm = cfg.batch() / ((Number) peer.get("trainStepSecondsMean")).doubleValue();
-            out.printf("| training, mean step (stalls included) | %.0f samples/s | %.0f samples/s | %.2fx |%n", dm, pm, dm / pm);
-            out.printf("| inference, 1 segment, 1 thread (median of %d) | %.2f ms | %.2f ms | %.2fx the time |%n", cfg.runs(), di, pi, di / pi);
-        } else {
+        if (peer == null) {
+            r.put("pytorch", Map.of("available", false));
             out.printf("| training, batch %d, %d threads | %.0f samples/s | n/a | |%n", cfg.batch(), cfg.trainThreads(), ds);
             out.printf("| inference, 1 segment, 1 thread | %.2f ms | n/a | |%n", di);
+        } else {
+            double ps = cfg.batch() / median(train.peer()), pi = median(infer.peer());
+            double trainRatio = median(train.ratios(true)), inferRatio = median(infer.ratios(false));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> pt = new LinkedHashMap<>(Json.MAPPER.convertValue(peer.description, Map.class));
+            pt.put("trainSamplesPerSecond", ps);
+            pt.put("trainStepSecondsMedian", median(train.peer()));
+            pt.put("trainStepSecondsMean", Arrays.stream(train.peer()).average().orElseThrow());
+            pt.put("inferMedianMs", pi);
+            r.put("pytorch", pt);
+            r.put("trainRatio", trainRatio);
+            r.put("trainRatioEachRound", train.ratios(true));
+            r.put("inferRatio", inferRatio);
+            r.put("inferRatioEachRound", infer.ratios(false));
+            out.printf("| training, batch %d, %d threads (median step) | %.0f samples/s | %.0f samples/s | %.2fx (rounds %s) |%n", cfg.batch(),
+                    cfg.trainThreads(), ds, ps, trainRatio, format(train.ratios(true)));
+            double dm = cfg.batch() / (double) djl.get("trainStepSecondsMean"), pm = cfg.batch() / (double) pt.get("trainStepSecondsMean");
+            out.printf("| training, mean step (stalls included) | %.0f samples/s | %.0f samples/s | %.2fx overall |%n", dm, pm, dm / pm);
+            out.printf("| inference, 1 segment, 1 thread (median of %d) | %.2f ms | %.2f ms | %.2fx the time (rounds %s) |%n",
+                    infer.djl().length, di, pi, inferRatio, format(infer.ratios(false)));
         }
         if (cfg.profileSteps() > 0) r.put("profile", profileTable());
         return r;
+    }
+
+    private PeerProcess startPeer() throws IOException {
+        if (cfg.peerScript() == null || !Files.isRegularFile(cfg.peerScript())) {
+            out.println("PyTorch peer: script not found, skipped");
+            return null;
+        }
+        List<String> cmd = List.of(cfg.python(), cfg.peerScript().toString(), "--batch", Integer.toString(cfg.batch()), "--train-threads",
+                Integer.toString(cfg.trainThreads()));
+        try {
+            return new PeerProcess(cmd, cfg.work().resolve("pytorch.log"));
+        } catch (IOException e) {
+            out.println("PyTorch peer: cannot run " + cfg.python() + " (" + e.getMessage() + "), skipped");
+            return null;
+        }
+    }
+
+    /** This project's side: the trainer's own step on a fixed random batch, and eval-mode inference. */
+    private final class Djl {
+        final SpecNetwork net;
+        final TrainingStep step;
+        final ParameterStore ps;
+        final NDManager manager;
+        final float[] x, t;
+
+        Djl(NetworkSpec spec, NDManager manager) {
+            this.manager = manager;
+            net = new SpecNetwork(spec);
+            net.initialize(manager, DataType.FLOAT32, net.inputShape(cfg.batch()));
+            step = new TrainingStep(net, TrainConfig.defaults().with(1, cfg.batch(), 1e-3, 0), manager);
+            ps = new ParameterStore(manager, false);
+            SplittableRandom rng = new SplittableRandom(0);
+            x = new float[cfg.batch() * 128 * 128];
+            for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
+            t = new float[cfg.batch() * 10];
+            for (int b = 0; b < cfg.batch(); b++) t[b * 10 + rng.nextInt(10)] = 1;
+        }
+
+        /** Seconds per step. */
+        double[] train(int n) {
+            JniUtils.setNumThreads(cfg.trainThreads());
+            double[] s = new double[n];
+            for (int i = 0; i < n; i++) {
+                long t0 = System.nanoTime();
+                step.run(x, t, 1e-3);
+                s[i] = (System.nanoTime() - t0) / 1e9;
+            }
+            return s;
+        }
+
+        /** Milliseconds per single-segment prediction on one thread. */
+        double[] infer(int n) {
+            JniUtils.setNumThreads(1);
+            double[] ms = new double[n];
+            for (int i = 0; i < n; i++) {
+                try (NDManager sub = manager.newSubManager()) {
+                    NDArray one = sub.randomNormal(new Shape(1, 1, 128, 128));
+                    long t0 = System.nanoTime();
+                    net.predict(ps, one).toFloatArray();
+                    ms[i] = (System.nanoTime() - t0) / 1e6;
+                }
+            }
+            return ms;
+        }
+
+        void profile(int n, Path trace) {
+            JniUtils.setNumThreads(cfg.trainThreads());
+            JniUtils.startProfile(false, true, false); // with input shapes, to tell the layers apart
+            for (int i = 0; i < n; i++) step.run(x, t, 1e-3);
+            JniUtils.stopProfile(trace.toString());
+        }
+    }
+
+    /** Times of both peers, by round. */
+    private static final class Series {
+        private final List<double[]> djl = new ArrayList<>(), peer = new ArrayList<>();
+
+        void round(double[] d, double[] p) {
+            djl.add(d);
+            if (p != null) peer.add(p);
+        }
+
+        double[] djl() {
+            return djl.stream().flatMapToDouble(Arrays::stream).toArray();
+        }
+
+        double[] peer() {
+            return peer.stream().flatMapToDouble(Arrays::stream).toArray();
+        }
+
+        /** Per round: PyTorch's median time over DJL's (a speed ratio) when {@code speed}, else DJL's over PyTorch's. */
+        double[] ratios(boolean speed) {
+            double[] r = new double[peer.size()];
+            for (int i = 0; i < r.length; i++) {
+                double d = median(djl.get(i)), p = median(peer.get(i));
+                r[i] = speed ? p / d : d / p;
+            }
+            return r;
+        }
+    }
+
+    private static double[] values(JsonNode reply, String field) {
+        double[] v = new double[reply.get(field).size()];
+        for (int i = 0; i < v.length; i++) v[i] = reply.get(field).get(i).asDouble();
+        return v;
+    }
+
+    private static String format(double[] v) {
+        StringBuilder b = new StringBuilder();
+        for (double x : v) b.append(b.length() == 0 ? "" : " / ").append(String.format("%.2f", x));
+        return b.toString();
     }
 
     /** Self time per op and training step, DJL against PyTorch, from the two traces. */
@@ -95,90 +251,6 @@ public final class TrainBenchmark {
         r.put("steps", n);
         r.put("selfMsPerStep", rows);
         return r;
-    }
-
-    private Map<String, Object> djl(NetworkSpec spec) throws IOException {
-        Map<String, Object> m = new LinkedHashMap<>();
-        try (NDManager manager = NDManager.newBaseManager()) {
-            JniUtils.setNumThreads(cfg.trainThreads());
-            TrainConfig tc = TrainConfig.defaults().with(1, cfg.batch(), 1e-3, 0);
-            SpecNetwork net = new SpecNetwork(spec);
-            net.initialize(manager, DataType.FLOAT32, net.inputShape(cfg.batch()));
-            TrainingStep step = new TrainingStep(net, tc, manager);
-            SplittableRandom rng = new SplittableRandom(0);
-            float[] x = new float[cfg.batch() * 128 * 128];
-            for (int i = 0; i < x.length; i++) x[i] = (float) rng.nextGaussian();
-            float[] t = new float[cfg.batch() * 10];
-            for (int b = 0; b < cfg.batch(); b++) t[b * 10 + rng.nextInt(10)] = 1;
-            double[] times = new double[cfg.steps()];
-            for (int i = 0; i < cfg.warmup() + cfg.steps(); i++) {
-                long t0 = System.nanoTime();
-                step.run(x, t, 1e-3);
-                if (i >= cfg.warmup()) times[i - cfg.warmup()] = (System.nanoTime() - t0) / 1e9;
-                if (Boolean.getBoolean("genre.bench.logSteps")) System.err.printf("step %d %.1f ms%n", i, (System.nanoTime() - t0) / 1e6);
-            }
-            double stepSeconds = median(times);
-            if (cfg.profileSteps() > 0) {
-                Files.createDirectories(cfg.work());
-                JniUtils.startProfile(false, true, false); // with input shapes, to tell the layers apart
-                for (int i = 0; i < cfg.profileSteps(); i++) step.run(x, t, 1e-3);
-                JniUtils.stopProfile(cfg.work().resolve("djl-trace.json").toString());
-            }
-            m.put("trainThreads", cfg.trainThreads());
-            m.put("trainStepSeconds", stepSeconds);
-            m.put("trainStepSecondsMean", Arrays.stream(times).average().orElseThrow()); // stalls show here, not in the median
-            m.put("trainStepSecondsMax", Arrays.stream(times).max().orElseThrow());
-            m.put("trainStepSecondsEach", times);
-            m.put("trainSamplesPerSecond", cfg.batch() / stepSeconds);
-
-            JniUtils.setNumThreads(1);
-            ParameterStore ps = new ParameterStore(manager, false);
-            double[] runs = new double[cfg.runs()];
-            for (int i = 0; i < 20 + cfg.runs(); i++) {
-                try (NDManager sub = manager.newSubManager()) {
-                    NDArray one = sub.randomNormal(new Shape(1, 1, 128, 128));
-                    long t0 = System.nanoTime();
-                    net.predict(ps, one).toFloatArray();
-                    if (i >= 20) runs[i - 20] = (System.nanoTime() - t0) / 1e6;
-                }
-            }
-            m.put("inferMedianMs", median(runs));
-            m.put("inferRuns", cfg.runs());
-            m.put("params", net.parameterCount());
-        }
-        return m;
-    }
-
-    private Map<String, Object> pytorch() throws Exception {
-        if (cfg.peerScript() == null || !Files.isRegularFile(cfg.peerScript())) {
-            out.println("PyTorch peer: script not found, skipped");
-            return null;
-        }
-        Files.createDirectories(cfg.work());
-        Path json = cfg.work().resolve("pytorch.json");
-        List<String> cmd = new ArrayList<>(List.of(cfg.python(), cfg.peerScript().toString(), "--json", json.toString(),
-                "--batch", Integer.toString(cfg.batch()), "--train-threads", Integer.toString(cfg.trainThreads()),
-                "--steps", Integer.toString(cfg.steps()), "--warmup", Integer.toString(cfg.warmup()), "--runs", Integer.toString(cfg.runs())));
-        if (cfg.profileSteps() > 0) {
-            cmd.addAll(List.of("--profile", cfg.work().resolve("pytorch-trace.json").toString(), "--profile-steps",
-                    Integer.toString(cfg.profileSteps())));
-        }
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            out.println("PyTorch peer: cannot run " + cfg.python() + " (" + e.getMessage() + "), skipped");
-            return null;
-        }
-        String log = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            out.println("PyTorch peer failed, skipped: " + log.strip().lines().reduce((a, b) -> b).orElse(""));
-            return null;
-        }
-        JsonNode j = Json.MAPPER.readTree(json.toFile());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = Json.MAPPER.convertValue(j, Map.class);
-        return m;
     }
 
     static double median(double[] v) {

@@ -1,10 +1,13 @@
 package dev.genre.search.net;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
@@ -16,6 +19,7 @@ public final class ConvBnAct extends AbstractBlock {
     private static final byte VERSION = 1;
     /** torchvision MobileNetV3's batch-norm epsilon; exporters fold with the same value. */
     public static final float BN_EPS = 1e-3f;
+    private static final float BN_MOMENTUM = 0.9f;
     private final Conv2d conv;
     private final BatchNorm bn;
     private final Activation act;
@@ -28,7 +32,8 @@ public final class ConvBnAct extends AbstractBlock {
         // eps 1e-3 as torchvision's MobileNetV3; running statistics move at PyTorch's default rate 0.1
         // (DJL's momentum 0.9 counts the other way). torchvision's 0.01 suits ImageNet's 40k steps an
         // epoch; a few hundred spectrogram batches leave the statistics near their initial values.
-        bn = addChildBlock("bn", BatchNorm.builder().optEpsilon(BN_EPS).optMomentum(0.9f).build());
+        // The block holds the parameters; forward calls ChannelBatchNorm with the same values.
+        bn = addChildBlock("bn", BatchNorm.builder().optEpsilon(BN_EPS).optMomentum(BN_MOMENTUM).build());
         this.act = act;
     }
 
@@ -42,8 +47,12 @@ public final class ConvBnAct extends AbstractBlock {
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDList y = bn.forward(ps, conv.forward(ps, inputs, training), training);
-        return act == null ? y : new NDList(Activations.apply(act, y.singletonOrThrow()));
+        NDArray x = conv.forward(ps, inputs, training).singletonOrThrow();
+        Device d = x.getDevice();
+        PairList<String, Parameter> p = bn.getParameters();
+        NDArray y = ChannelBatchNorm.apply(x, ps.getValue(p.get("runningMean"), d, training), ps.getValue(p.get("runningVar"), d, training),
+                ps.getValue(p.get("gamma"), d, training), ps.getValue(p.get("beta"), d, training), BN_MOMENTUM, BN_EPS, training);
+        return new NDList(act == null ? y : Activations.apply(act, y));
     }
 
     @Override

@@ -5,7 +5,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.norm.BatchNorm;
+import dev.genre.search.net.ChannelBatchNorm;
 import dev.genre.search.net.Activations;
 import dev.genre.search.net.ConvBnAct;
 import dev.genre.search.spec.Activation;
@@ -98,18 +98,18 @@ final class SharedParts {
         return switch (pass.mode()) {
             case TRAIN -> {
                 NDArray mean = y.getManager().zeros(new Shape(c)), var = y.getManager().ones(new Shape(c));
-                yield BatchNorm.batchNorm(y, mean, var, gamma, beta, 1, 0.9f, ConvBnAct.BN_EPS, true).singletonOrThrow();
+                yield ChannelBatchNorm.apply(y, mean, var, gamma, beta, 0.9f, ConvBnAct.BN_EPS, true);
             }
             case CALIBRATE -> {
                 // torch's running update with momentum 1/(b+1) is the plain average over calibration batches
                 // (DJL passes 1 - momentum to torch).
                 NDArray[] s = pass.stats(name, c);
                 float djlMomentum = 1f - 1f / (pass.calibrationBatches() + 1);
-                yield BatchNorm.batchNorm(y, s[0], s[1], gamma, beta, 1, djlMomentum, ConvBnAct.BN_EPS, true).singletonOrThrow();
+                yield ChannelBatchNorm.apply(y, s[0], s[1], gamma, beta, djlMomentum, ConvBnAct.BN_EPS, true);
             }
             case EVAL -> {
                 NDArray[] s = pass.stats(name, c);
-                yield BatchNorm.batchNorm(y, s[0], s[1], gamma, beta, 1, 0.9f, ConvBnAct.BN_EPS, false).singletonOrThrow();
+                yield ChannelBatchNorm.apply(y, s[0], s[1], gamma, beta, 0.9f, ConvBnAct.BN_EPS, false);
             }
         };
     }
