@@ -105,11 +105,16 @@ public final class Trainer {
                 int[] order = shuffled(train.size(), rng);
                 double lossSum = 0, accSum = 0, lr = 0;
                 int skipped = 0;
+                long inSteps = 0, inBatches = 0;
                 progress.start(String.format("epoch %d/%d", epoch + 1, cfg.epochs()), batchesPerEpoch);
                 for (int b = 0; b < batchesPerEpoch; b++) {
+                    long b0 = System.nanoTime();
                     trainBatches.train(order, b * cfg.batch(), cfg.batch(), rng, x, t);
                     lr = schedule.at(opt.step);
+                    long s0 = System.nanoTime();
                     float[] stats = stepper.run(x, t, lr);
+                    inSteps += System.nanoTime() - s0;
+                    inBatches += s0 - b0;
                     if (stats == null) {
                         skipped++;
                     } else {
@@ -126,7 +131,7 @@ public final class Trainer {
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 Evaluation v = evaluate(net, ps, manager, valid, setup.normalization(), genres);
                 history.add(new EpochMetrics(epoch + 1, lr, lossSum / counted, accSum / counted, v.segmentAccuracy(),
-                        v.clipAccuracy(), batchesPerEpoch * cfg.batch() / seconds, seconds, skipped));
+                        v.clipAccuracy(), batchesPerEpoch * cfg.batch() / seconds, seconds, skipped, inSteps / 1e9, inBatches / 1e9));
                 Checkpoint.save(out, net, opt, epoch + 1, history);
             }
             Evaluation v = evaluate(net, ps, manager, valid, setup.normalization(), genres);

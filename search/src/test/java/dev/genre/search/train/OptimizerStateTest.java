@@ -1,5 +1,6 @@
 package dev.genre.search.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,6 +74,33 @@ class OptimizerStateTest {
                 assertClose(rb.weights, b.getArray().toFloatArray(), kind + " step " + step + " bias");
                 for (float g : w.getArray().getGradient().toFloatArray()) assertEquals(0f, g, 0f, "the update zeroes the gradient it used");
             }
+        }
+    }
+
+    /** The global norm over the chosen parameters only, scaled down to the bound and never up. */
+    @Test
+    void clippingScalesTheChosenGradientsToTheBound() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Parameter w = Parameter.builder().setName("w").setType(Parameter.Type.WEIGHT).optShape(new Shape(4, 3)).build();
+            Parameter b = Parameter.builder().setName("b").setType(Parameter.Type.BIAS).optShape(new Shape(3)).build();
+            Parameter other = Parameter.builder().setName("o").setType(Parameter.Type.BIAS).optShape(new Shape(2)).build();
+            PairList<String, Parameter> all = new PairList<>();
+            for (Parameter p : new Parameter[] {w, b, other}) {
+                p.initialize(m, DataType.FLOAT32);
+                all.add(p.getName(), p);
+            }
+            OptimizerState opt = new OptimizerState("adamw", 0.9, 0.05, all, m);
+            float[] gw = gradient(w, 1), gb = gradient(b, 1), go = gradient(other, 1);
+            double sq = 0;
+            for (float g : gw) sq += g * g;
+            for (float g : gb) sq += g * g;
+            double norm = Math.sqrt(sq);
+            assertEquals(norm, opt.clipGradientNorm(Set.of(w, b), 10 * norm), 1e-5 * norm, "norm of w and b");
+            assertArrayEquals(gw, w.getArray().getGradient().toFloatArray(), "under the bound: unchanged");
+            assertEquals(norm, opt.clipGradientNorm(Set.of(w, b), norm / 4), 1e-5 * norm);
+            float[] scaled = w.getArray().getGradient().toFloatArray();
+            for (int i = 0; i < gw.length; i++) assertEquals(gw[i] / 4, scaled[i], 1e-6, "w[" + i + "] scaled to the bound");
+            assertArrayEquals(go, other.getArray().getGradient().toFloatArray(), "a parameter not chosen is not scaled");
         }
     }
 
