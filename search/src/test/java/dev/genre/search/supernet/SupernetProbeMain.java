@@ -16,6 +16,8 @@ public final class SupernetProbeMain {
         boolean fixed = args[1].equals("fixed");
         // "mask" = a digit string of 7: 1 = the decision is sampled, 0 = it stays at the fixed child's option
         String mask = args.length > 3 ? args[3] : "1111111";
+        // -Dprobe.opensAfter=N: for the first N training draws every block's op is mbconv6, then the op is sampled too
+        long opensAfter = Long.getLong("probe.opensAfter", 0);
         SearchConfig c = SearchConfig.defaults("probe", MnasReward.soft(1), 0).withEpochs(Integer.parseInt(args[2])).withControllerSteps(4);
         if (args.length > 4) {
             var t = c.train();
@@ -34,7 +36,15 @@ public final class SupernetProbeMain {
                             for (int i = 0; i < t.length; i++) if (mask.charAt(i % 7) == '0') t[i] = f[i];
                             return ArchChoice.ofTokens(t);
                         }
-                        public ArchChoice sampleForTraining(SplittableRandom rng) { return fixed ? one : draw(rng); }
+                        long draws;
+                        public ArchChoice sampleForTraining(SplittableRandom rng) {
+                            if (fixed) return one;
+                            ArchChoice c = draw(rng);
+                            if (draws++ >= opensAfter) return c;
+                            int[] t = c.tokens();
+                            for (int i = 0; i < t.length; i += 7) t[i] = space.ops().indexOf("mbconv6");
+                            return ArchChoice.ofTokens(t);
+                        }
                         public ArchChoice propose(SplittableRandom rng) { return fixed ? one : draw(rng); }
                         public void observe(ArchChoice child, double reward) {}
                         public double entropy() { return 0; }
