@@ -18,6 +18,9 @@ public final class SupernetProbeMain {
         String mask = args.length > 3 ? args[3] : "1111111";
         // -Dprobe.opensAfter=N: for the first N training draws every block's op is mbconv6, then the op is sampled too
         long opensAfter = Long.getLong("probe.opensAfter", 0);
+        // -Dprobe.ops=2,3: a sampled op is drawn from these op indices only
+        int[] ops = java.util.Arrays.stream(System.getProperty("probe.ops", "").split(",")).filter(x -> !x.isBlank())
+                .mapToInt(Integer::parseInt).toArray();
         SearchConfig c = SearchConfig.defaults("probe", MnasReward.soft(1), 0).withEpochs(Integer.parseInt(args[2])).withControllerSteps(4);
         if (args.length > 4) {
             var t = c.train();
@@ -34,6 +37,7 @@ public final class SupernetProbeMain {
                         ArchChoice draw(SplittableRandom rng) {
                             int[] t = space.random(rng).tokens(), f = one.tokens();
                             for (int i = 0; i < t.length; i++) if (mask.charAt(i % 7) == '0') t[i] = f[i];
+                            if (ops.length > 0 && mask.charAt(0) == '1') for (int i = 0; i < t.length; i += 7) t[i] = ops[rng.nextInt(ops.length)];
                             return ArchChoice.ofTokens(t);
                         }
                         long draws;

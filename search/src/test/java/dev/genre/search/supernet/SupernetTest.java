@@ -115,7 +115,7 @@ class SupernetTest {
                 for (int i = 0; i < before5.length; i++) largest = Math.max(largest, Math.abs(before5[i] - before3[i]));
                 assertTrue(largest > 1e-3f, op + ": the ring matters before it is zeroed");
 
-                NDArray w = net.getParameters().get("b0.l0." + op + (op.equals("conv") ? ".conv" : ".dw") + ".weight").getArray();
+                NDArray w = net.getParameters().get(op.equals("conv") ? "b0.l0.conv.conv.weight" : "b0.l0.mbconv.dw.weight").getArray();
                 assertEquals(5, w.getShape().get(3));
                 float[] v = w.toFloatArray();
                 for (int i = 0; i < v.length; i++) {
@@ -125,6 +125,43 @@ class SupernetTest {
                 w.set(v);
                 assertArrayEquals(logits(net, big, x, m), logits(net, small, x, m), 1e-5f, op);
             }
+        }
+    }
+
+    /**
+     * Elastic expansion: with the project weights of mbconv6's extra expanded channels zeroed, mbconv6
+     * computes exactly what mbconv3 does, so mbconv3 is the leading channels of the same weights.
+     */
+    @Test
+    void mbconv3IsTheLeadingChannelsOfMbconv6() {
+        SearchSpace space = SearchSpace.mobileNetV3Small(64, 64, 5);
+        try (NDManager m = NDManager.newBaseManager()) {
+            Supernet net = initialized(space, m, 4);
+            NDArray x = m.randomNormal(net.inputShape(4));
+            int noSe = space.se().indexOf(0.0), k = space.kernels().indexOf(5);
+            List<BlockChoice> blocks = new ArrayList<>(space.random(new SplittableRandom(5)).blocks());
+            blocks.set(1, new BlockChoice(space.ops().indexOf("mbconv6"), k, noSe, 0, 1, 1, 0));
+            ArchChoice six = new ArchChoice(List.copyOf(blocks));
+            blocks.set(1, new BlockChoice(space.ops().indexOf("mbconv3"), k, noSe, 0, 1, 1, 0));
+            ArchChoice three = new ArchChoice(List.copyOf(blocks));
+            assertTrue(net.getParameters().keys().stream().noneMatch(n -> n.contains("mbconv3") || n.contains("mbconv6")), "one weight set");
+
+            float[] before6 = logits(net, six, x, m), before3 = logits(net, three, x, m);
+            float largest = 0;
+            for (int i = 0; i < before6.length; i++) largest = Math.max(largest, Math.abs(before6[i] - before3[i]));
+            assertTrue(largest > 1e-3f, "the extra channels matter before they are cut off");
+
+            // Every layer of block 1: cut mbconv6's project off the channels mbconv3 does not have.
+            List<dev.genre.search.spec.Layer> rows = SpecResolver.resolve(space.decode(three)).stream().filter(r -> r.block().equals("b1")).toList();
+            for (int j = 0; j < rows.size(); j++) {
+                NDArray project = net.getParameters().get("b1.l" + j + ".mbconv.project.weight").getArray();
+                long out = project.getShape().get(0), e6 = project.getShape().get(1), e3 = rows.get(j).expanded();
+                assertTrue(e6 > e3, "mbconv6 has more expanded channels than mbconv3: " + e6 + " vs " + e3);
+                float[] v = project.toFloatArray();
+                for (int o = 0; o < out; o++) for (long c = e3; c < e6; c++) v[(int) (o * e6 + c)] = 0;
+                project.set(v);
+            }
+            assertArrayEquals(logits(net, three, x, m), logits(net, six, x, m), 1e-5f);
         }
     }
 
