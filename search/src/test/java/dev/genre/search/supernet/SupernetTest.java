@@ -111,9 +111,7 @@ class SupernetTest {
                 ArchChoice small = new ArchChoice(List.copyOf(blocks));
 
                 float[] before5 = logits(net, big, x, m), before3 = logits(net, small, x, m);
-                float largest = 0;
-                for (int i = 0; i < before5.length; i++) largest = Math.max(largest, Math.abs(before5[i] - before3[i]));
-                assertTrue(largest > 1e-3f, op + ": the ring matters before it is zeroed");
+                assertTrue(maxAbsDiff(before5, before3) > 1e-3f, op + ": the ring matters before it is zeroed");
 
                 NDArray w = net.getParameters().get(op.equals("conv") ? "b0.l0.conv.conv.weight" : "b0.l0.mbconv.dw.weight").getArray();
                 assertEquals(5, w.getShape().get(3));
@@ -147,9 +145,7 @@ class SupernetTest {
             assertTrue(net.getParameters().keys().stream().noneMatch(n -> n.contains("mbconv3") || n.contains("mbconv6")), "one weight set");
 
             float[] before6 = logits(net, six, x, m), before3 = logits(net, three, x, m);
-            float largest = 0;
-            for (int i = 0; i < before6.length; i++) largest = Math.max(largest, Math.abs(before6[i] - before3[i]));
-            assertTrue(largest > 1e-3f, "the extra channels matter before they are cut off");
+            assertTrue(maxAbsDiff(before6, before3) > 1e-3f, "the extra channels matter before they are cut off");
 
             // Every layer of block 1: cut mbconv6's project off the channels mbconv3 does not have.
             List<dev.genre.search.spec.Layer> rows = SpecResolver.resolve(space.decode(three)).stream().filter(r -> r.block().equals("b1")).toList();
@@ -163,6 +159,12 @@ class SupernetTest {
             }
             assertArrayEquals(logits(net, three, x, m), logits(net, six, x, m), 1e-5f);
         }
+    }
+
+    private static float maxAbsDiff(float[] a, float[] b) {
+        float largest = 0;
+        for (int i = 0; i < a.length; i++) largest = Math.max(largest, Math.abs(a[i] - b[i]));
+        return largest;
     }
 
     private static float[] logits(Supernet net, ArchChoice child, NDArray x, NDManager m) {
