@@ -43,10 +43,9 @@ if [ "${CV:-1}" != 0 ]; then
     [ "$out" -nt "$data/runs/bench-search-$s/best-spec.json" ] && continue
     "$g" bench cv --no-peer --arch "$data/runs/bench-search-$s/best-spec.json" --epochs "$epochs" --folds 5 --seed 0 --output "$out" >&2
   done
-  # The baseline's cross-validation: bench cv's default run when it used the same epochs, folds and seed.
-  if ! /usr/bin/python3 -c "import json,sys; d=json.load(open('$data/bench/cv.json')); sys.exit(0 if (d['epochs'],d['folds'],d['seed'],d['djl']['arch'])==($epochs,5,0,'mobilenetv3-small') else 1)" 2>/dev/null; then
-    "$g" bench cv --no-peer --epochs "$epochs" --folds 5 --seed 0 --output "$data/bench/cv.json" >&2
-  fi
+  # The baseline's cross-validation by the same command (and trainer) as the winners'; delete the file after a trainer change.
+  base="$data/bench/cv-search-baseline.json"
+  [ -f "$base" ] || "$g" bench cv --no-peer --epochs "$epochs" --folds 5 --seed 0 --output "$base" >&2
 fi
 
 # int8 latency of the four packages, 3 interleaved rounds of 500 runs each on one thread.
@@ -87,7 +86,7 @@ for s in ["enas", "random", "evolution"]:
                      latencyMsRemeasured=med, latencyRounds=p50s, **c["winner"]))
     if baseline is None:
         med, p50s = latency("baseline")
-        baseline = dict(c["baseline"], cv=cv(f"{data}/bench/cv.json"), latencyMsRemeasured=med, latencyRounds=p50s)
+        baseline = dict(c["baseline"], cv=cv(f"{data}/bench/cv-search-baseline.json"), latencyMsRemeasured=med, latencyRounds=p50s)
     reward = c["reward"]
 def mnas(acc, lat):
     w = reward["alpha"] if lat <= reward["targetMs"] else reward["beta"]
