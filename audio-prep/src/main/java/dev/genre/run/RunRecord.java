@@ -18,11 +18,12 @@ import java.util.Properties;
  * command that writes outputs writes one next to them as {@code run.json}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"format", "command", "parameters", "seed", "versions", "inputs", "started", "finished", "result"})
+@JsonPropertyOrder({"format", "command", "parameters", "settings", "seed", "versions", "inputs", "started", "finished", "result"})
 public record RunRecord(
         String format,
         String command,
         Map<String, Object> parameters,
+        Map<String, String> settings,
         Long seed,
         Map<String, String> versions,
         Map<String, String> inputs,
@@ -35,7 +36,7 @@ public record RunRecord(
 
     public static RunRecord of(String command, Map<String, Object> parameters, Long seed, Map<String, String> inputs,
                                Instant started, Map<String, Object> result) {
-        return new RunRecord(FORMAT, command, parameters, seed, currentVersions(), inputs, started.toString(),
+        return new RunRecord(FORMAT, command, parameters, currentSettings(), seed, currentVersions(), inputs, started.toString(),
                 Instant.now().toString(), result);
     }
 
@@ -46,6 +47,16 @@ public record RunRecord(
     /** For outputs that share a folder (benchmarks): {@code NAME.run.json} next to {@code NAME.json}. */
     public void writeFile(Path file) throws IOException {
         AtomicFiles.write(file, Json.pretty(this));
+    }
+
+    /**
+     * The {@code -Dgenre.*} switches this JVM runs with (experiment settings such as
+     * {@code genre.init=torchvision}); they change the numbers, so a run records them. Null when none.
+     */
+    static Map<String, String> currentSettings() {
+        Map<String, String> m = new java.util.TreeMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("genre.")).forEach(k -> m.put(k, System.getProperty(k)));
+        return m.isEmpty() ? null : m;
     }
 
     /** This project's version and those of the JVM and libraries, from the build's own record. */

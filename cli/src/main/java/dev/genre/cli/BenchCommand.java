@@ -48,6 +48,8 @@ final class BenchCommand implements Command {
         o.addOption(Flags.value("profile-steps", "N", "train: also profile N more steps of each peer by op (libtorch's and PyTorch's"
                 + " profilers) and print where the time goes (default 0: off)"));
         o.addOption(Flags.value("lr", "X", "cv: peak learning rate of the genre recipe (default 3e-3)"));
+        o.addOption(Flags.value("weight-decay", "X", "cv: AdamW weight decay of the genre recipe (default " + TrainConfig.defaults().weightDecay() + ")"));
+        o.addOption(Flags.value("warmup-epochs", "N", "cv: linear warm-up epochs of the genre recipe (default " + TrainConfig.defaults().warmupEpochs() + ")"));
         o.addOption(Flags.value("mixup", "ALPHA", "cv: mixup alpha of the genre recipe, 0 = off (default 0.2)"));
         o.addOption(Flags.value("arch", "NAME|spec.json", "cv: the network this project trains (default " + CvBenchmark.ARCH
                 + "; e.g. a search's best-spec.json); the PyTorch peer always trains torchvision's MobileNetV3-Small"));
@@ -113,10 +115,11 @@ final class BenchCommand implements Command {
     private int cv(CommandLine cmd, Path output, Path home, Instant started) throws Exception {
         TrainConfig d = TrainConfig.defaults();
         TrainConfig r = d.with(Flags.intValue(cmd, "epochs", d.epochs()), d.batch(), Flags.doubleValue(cmd, "lr", d.lr()), Flags.longValue(cmd, "seed", 0));
-        // Recipe variants for the cross-validated study (README, Training): mixup and SpecAugment on or off.
+        // Recipe variants for the cross-validated study (README, Training).
         double mixup = Flags.doubleValue(cmd, "mixup", r.mixupAlpha());
         boolean noAugment = cmd.hasOption("no-specaugment");
-        TrainConfig recipe = new TrainConfig(r.epochs(), r.batch(), r.optimizer(), r.lr(), r.momentum(), r.weightDecay(), r.warmupEpochs(),
+        TrainConfig recipe = new TrainConfig(r.epochs(), r.batch(), r.optimizer(), r.lr(), r.momentum(),
+                Flags.doubleValue(cmd, "weight-decay", r.weightDecay()), Flags.intValue(cmd, "warmup-epochs", r.warmupEpochs()),
                 r.labelSmoothing(), mixup, noAugment ? 0 : r.freqMasks(), r.freqMaskWidth(), noAugment ? 0 : r.timeMasks(), r.timeMaskWidth(),
                 r.segmentFrames(), r.trainHop(), r.evalHop(), r.seed());
         CvBenchmark.Config cfg = new CvBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),

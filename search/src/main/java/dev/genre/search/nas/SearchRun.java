@@ -12,6 +12,7 @@ import dev.genre.io.AtomicFiles;
 import dev.genre.io.Json;
 import dev.genre.run.Progress;
 import dev.genre.run.ResidentMemory;
+import dev.genre.search.net.TorchvisionInit;
 import dev.genre.search.space.ArchChoice;
 import dev.genre.search.space.SearchSpace;
 import dev.genre.search.spec.Cost;
@@ -193,6 +194,7 @@ public final class SearchRun {
         Engine.getInstance().setRandomSeed((int) cfg.seed());
         Supernet net = new Supernet(space);
         net.initialize(manager, DataType.FLOAT32, net.inputShape(tc.batch()));
+        TorchvisionInit.applyIfRequested(net, manager);
         OptimizerState opt = new OptimizerState(tc.optimizer(), tc.momentum(), tc.weightDecay(), net.getParameters(), manager);
         try (SearchStrategy strategy = strategies.apply(space)) {
             SearchState state = resume ? loadCheckpoint(out, net, opt, strategy, manager) : null;

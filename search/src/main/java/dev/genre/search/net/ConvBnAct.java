@@ -19,7 +19,8 @@ public final class ConvBnAct extends AbstractBlock {
     private static final byte VERSION = 1;
     /** torchvision MobileNetV3's batch-norm epsilon; exporters fold with the same value. */
     public static final float BN_EPS = 1e-3f;
-    private static final float BN_MOMENTUM = 0.9f;
+    /** DJL's momentum, the weight of the old statistics: 1 - PyTorch's; {@code -Dgenre.bnMomentum=0.01} gives torchvision's (PyTorch's convention). */
+    private static final float BN_MOMENTUM = 1f - Float.parseFloat(System.getProperty("genre.bnMomentum", "0.1"));
     private final Conv2d conv;
     private final BatchNorm bn;
     private final Activation act;

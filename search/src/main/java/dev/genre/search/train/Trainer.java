@@ -12,6 +12,7 @@ import dev.genre.io.AtomicFiles;
 import dev.genre.io.Json;
 import dev.genre.run.Progress;
 import dev.genre.search.net.SpecNetwork;
+import dev.genre.search.net.TorchvisionInit;
 import dev.genre.search.spec.Cost;
 import dev.genre.search.spec.NetworkSpec;
 import dev.genre.search.spec.SpecResolver;
@@ -79,6 +80,7 @@ public final class Trainer {
             Engine.getInstance().setRandomSeed((int) cfg.seed());
             SpecNetwork net = new SpecNetwork(spec);
             net.initialize(manager, DataType.FLOAT32, net.inputShape(cfg.batch()));
+            TorchvisionInit.applyIfRequested(net, manager);
             TrainingStep stepper = new TrainingStep(net, cfg, manager);
             OptimizerState opt = stepper.optimizer;
             List<EpochMetrics> history = new ArrayList<>();
