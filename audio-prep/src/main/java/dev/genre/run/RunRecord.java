@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /**
  * What a run needs to be reproduced: its command and parameters, seed, the versions of this
@@ -54,7 +55,7 @@ public record RunRecord(
      * {@code genre.init=torchvision}); they change the numbers, so a run records them. Null when none.
      */
     static Map<String, String> currentSettings() {
-        Map<String, String> m = new java.util.TreeMap<>();
+        Map<String, String> m = new TreeMap<>();
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("genre.")).forEach(k -> m.put(k, System.getProperty(k)));
         return m.isEmpty() ? null : m;
     }
