@@ -55,6 +55,8 @@ final class BenchCommand implements Command {
                 + "; e.g. a search's best-spec.json); the PyTorch peer always trains torchvision's MobileNetV3-Small"));
         o.addOption(Flags.flag("no-specaugment", "cv: train the genre recipe without time/frequency masking"));
         o.addOption(Flags.value("cv-work", "DIR", "int8, hop: the cross-validation work folder of bench cv (default data/bench/cv-work)"));
+        o.addOption(Flags.value("qat-epochs", "N", "int8: epochs of quantization-aware fine-tuning of each fold's int8 model (default 0: post-training only)"));
+        o.addOption(Flags.value("qat-lr", "X", "int8: peak learning rate of that fine-tuning (default 1e-4)"));
         o.addOption(Flags.value("hops", "LIST", "hop: evaluation segment hops in frames (default 128,64,32,16)"));
         o.addOption(Flags.value("python", "EXE", "python with the peer (torchaudio or torchvision) (default /usr/bin/python3)"));
         o.addOption(Flags.value("folds", "N", "cv: folds, stratified by genre, assigned per clip (default 5)"));
@@ -145,12 +147,13 @@ final class BenchCommand implements Command {
     /** int8 vs float on the held-out folds of the last {@code bench cv} (its fold models and datasets under cv-work). */
     private int int8(CommandLine cmd, Path output, Instant started) throws Exception {
         Path work = Flags.path(cmd, "cv-work", output.toAbsolutePath().getParent().resolve("cv-work").toString());
-        Int8CvBenchmark.Config cfg = new Int8CvBenchmark.Config(work, 256, Flags.longValue(cmd, "seed", 0));
+        Int8CvBenchmark.Config cfg = new Int8CvBenchmark.Config(work, 256, Flags.longValue(cmd, "seed", 0), ExportCommand.tuning(cmd));
         Map<String, Object> result = new Int8CvBenchmark(cfg, System.out, Progress.auto()).run();
         Json.write(output, result);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("cvWork", work.toAbsolutePath().normalize().toString());
         params.put("calibrationSegments", cfg.calibrationSegments());
+        params.put("tuning", cfg.tuning());
         RunRecord.of("bench int8", params, cfg.seed(), Map.of(CvBenchmark.FOLDS_FILE + ".sha256", Hashes.sha256(work.resolve(CvBenchmark.FOLDS_FILE))),
                 started, Map.of("results", output.toString())).writeFile(runRecordFile(output));
         System.out.println("results: " + output);

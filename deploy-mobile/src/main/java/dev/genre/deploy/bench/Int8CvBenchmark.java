@@ -1,6 +1,7 @@
 package dev.genre.deploy.bench;
 
 import dev.genre.deploy.pkg.Exporter;
+import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.deploy.quant.QuantSensitivity;
 import dev.genre.run.Progress;
 import java.io.IOException;
@@ -18,7 +19,8 @@ import java.util.TreeMap;
  * held-out fold. Pools all held-out segments for the agreement, and reports each layer's int8 cost.
  */
 public final class Int8CvBenchmark {
-    public record Config(Path work, int calibrationSegments, long seed) {}
+    /** @param tuning quantization-aware fine-tuning of each fold's int8 model (null: post-training only, with the sensitivity fix) */
+    public record Config(Path work, int calibrationSegments, long seed, QuantAwareTuning.Options tuning) {}
 
     private final Config cfg;
     private final PrintStream out;
@@ -39,7 +41,7 @@ public final class Int8CvBenchmark {
         out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (Path fold : folds) {
             Path pkg = cfg.work().resolve("int8").resolve(fold.getFileName());
-            Exporter.QuantReport q = Exporter.export(fold, pkg, new Exporter.Options(true, null, cfg.calibrationSegments(), cfg.seed(), true),
+            Exporter.QuantReport q = Exporter.export(fold, pkg, new Exporter.Options(true, null, cfg.calibrationSegments(), cfg.seed(), cfg.tuning() == null, cfg.tuning()),
                     progress).quant();
             out.printf("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.4f | %.4f | %s | %.2fx | %.2fx |%n", fold.getFileName(), q.segments(),
                     q.floatSegmentAccuracy(), q.int8SegmentAccuracy(), q.floatClipAccuracy(), q.int8ClipAccuracy(), q.top1Agreement(),
@@ -60,7 +62,7 @@ public final class Int8CvBenchmark {
             qClip += q.int8ClipAccuracy();
             size += q.sizeRatio();
             lat += q.latencyRatio();
-            for (QuantSensitivity.Layer l : q.sensitivity().layers()) costByLayer.merge(l.node(), l.reduction() / folds.size(), Double::sum);
+            if (q.sensitivity() != null) for (QuantSensitivity.Layer l : q.sensitivity().layers()) costByLayer.merge(l.node(), l.reduction() / folds.size(), Double::sum);
         }
         int k = folds.size();
         Map<String, Object> pooled = new LinkedHashMap<>();

@@ -29,13 +29,25 @@ public final class OnnxModel implements AutoCloseable {
         this(Path.of("<memory>"), model, threads);
     }
 
+    /**
+     * The graph run node by node as written, without ONNX Runtime's fusions: a QDQ model then rounds
+     * in float at each QuantizeLinear instead of running int8 kernels (the reference semantics of QDQ).
+     */
+    public static OnnxModel unoptimized(byte[] model) throws IOException {
+        return new OnnxModel(Path.of("<memory>"), model, 1, OrtSession.SessionOptions.OptLevel.NO_OPT);
+    }
+
     private OnnxModel(Path file, byte[] model, int threads) throws IOException {
+        this(file, model, threads, OrtSession.SessionOptions.OptLevel.ALL_OPT);
+    }
+
+    private OnnxModel(Path file, byte[] model, int threads, OrtSession.SessionOptions.OptLevel level) throws IOException {
         this.file = file;
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(threads);
             o.setInterOpNumThreads(1);
             o.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            o.setOptimizationLevel(level);
             session = env.createSession(model, o);
         } catch (OrtException e) {
             throw new IOException(file + ": ONNX Runtime cannot load the model: " + e.getMessage(), e);

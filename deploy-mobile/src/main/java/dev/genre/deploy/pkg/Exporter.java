@@ -15,6 +15,7 @@ import dev.genre.deploy.onnx.OnnxModel;
 import dev.genre.deploy.onnx.SpecOnnxWriter;
 import dev.genre.deploy.quant.Calibration;
 import dev.genre.deploy.quant.QdqQuantizer;
+import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.deploy.quant.QuantSensitivity;
 import dev.genre.search.net.FoldedWeights;
 import dev.genre.search.train.Evaluation;
@@ -37,8 +38,15 @@ import java.util.SplittableRandom;
  * reader never sees half a package.
  */
 public final class Exporter {
-    /** @param sensitivity measure every layer's int8 cost on the probe split and keep the costliest float (about 50 int8 evaluations of the probe) */
-    public record Options(boolean int8, Path calibration, int calibrationSegments, long seed, boolean sensitivity) {
+    /**
+     * @param sensitivity measure every layer's int8 cost on the probe split and keep the costliest float (about 50 int8 evaluations of the probe)
+     * @param tuning      quantization-aware fine-tuning of the int8 model against the float one (null: post-training quantization only)
+     */
+    public record Options(boolean int8, Path calibration, int calibrationSegments, long seed, boolean sensitivity, QuantAwareTuning.Options tuning) {
+        public Options(boolean int8, Path calibration, int calibrationSegments, long seed, boolean sensitivity) {
+            this(int8, calibration, calibrationSegments, seed, sensitivity, null);
+        }
+
         public Options(boolean int8, Path calibration, int calibrationSegments, long seed) {
             this(int8, calibration, calibrationSegments, seed, false);
         }
@@ -53,7 +61,8 @@ public final class Exporter {
                               double floatClipAccuracy, double int8ClipAccuracy, double top1Agreement, int segments,
                               Map<String, Double> validAgreementByMethod, long floatBytes, long int8Bytes, double sizeRatio,
                               double floatLatencyMs, double int8LatencyMs, double latencyRatio, List<String> floatNodes,
-                              double allInt8SegmentAccuracy, double allInt8Agreement, QuantSensitivity.Result sensitivity) {}
+                              double allInt8SegmentAccuracy, double allInt8Agreement, QuantSensitivity.Result sensitivity,
+                              List<QuantAwareTuning.Epoch> tuning) {}
 
     public record Report(Path dir, double maxLogitDiff, int checkedSegments, QuantReport quant) {}
 
@@ -83,11 +92,11 @@ public final class Exporter {
         double diff;
         int checked;
         Path dataset;
+        Map<String, String> meta = new LinkedHashMap<>();
         try (NDManager m = NDManager.newBaseManager()) {
             TrainedModel tm = TrainedModel.load(trained, m);
             setup = tm.setup();
             dataset = Path.of(setup.dataset());
-            Map<String, String> meta = new LinkedHashMap<>();
             meta.put("genre.labels", String.join(",", setup.genres()));
             meta.put("genre.spec", Json.MAPPER.writeValueAsString(setup.spec()));
             model = SpecOnnxWriter.write(setup.spec(), FoldedWeights.of(tm.net()), setup.normalization().mean(), setup.normalization().std(), meta);
@@ -105,12 +114,13 @@ public final class Exporter {
                 setup.config().evalHop(), SpecOnnxWriter.INPUT, List.of(SpecOnnxWriter.LOGITS, SpecOnnxWriter.PROBABILITIES),
                 "input: log-mel in dB [batch, 1, n_mels, segmentFrames]; training normalisation is inside the graph"));
         if (Files.isRegularFile(trained.resolve(Trainer.METRICS))) Files.copy(trained.resolve(Trainer.METRICS), dir.resolve(ModelPackage.METRICS));
-        QuantReport quant = o.int8() ? quantize(model, setup, o.calibration() == null ? dataset : o.calibration(), dataset, o, dir, progress) : null;
+        QuantReport quant = o.int8() ? quantize(trained, model, meta, setup, o.calibration() == null ? dataset : o.calibration(), dataset, o, dir,
+                progress) : null;
         return new Report(dir, diff, checked, quant);
     }
 
-    private static QuantReport quantize(ModelProto model, Trainer.Setup setup, Path calibrationData, Path dataset, Options o, Path dir,
-                                        Progress progress) throws IOException {
+    private static QuantReport quantize(Path trained, ModelProto model, Map<String, String> meta, Trainer.Setup setup, Path calibrationData,
+                                        Path dataset, Options o, Path dir, Progress progress) throws IOException {
         int frames = setup.config().segmentFrames();
         SegmentDataset cal = SegmentDataset.load(calibrationData, Split.TRAIN, frames, setup.config().trainHop());
         int mels = cal.nMels(), per = mels * frames, n = Math.min(o.calibrationSegments(), cal.size());
@@ -161,13 +171,21 @@ public final class Exporter {
         Map<String, float[]> ranges = c.ranges(bestMethod);
         QuantSensitivity.Result sens = null;
         List<String> floatNodes = List.of();
-        if (o.sensitivity()) {
+        QuantAwareTuning.Result tuned = null;
+        if (o.tuning() != null) {
+            // The tuned network is quantized with the ranges it was tuned under, every layer int8; its
+            // bias already absorbs the rounding shifts that the empirical correction would remove.
+            tuned = QuantAwareTuning.tune(trained, ranges, o.tuning(), progress);
+            means = Map.of();
+        } else if (o.sensitivity()) {
             progress.start("int8 sensitivity of each layer on " + valid.size() + " " + probeSplit + " segments", 1);
             sens = QuantSensitivity.measure(model, ranges, means, valid, genres, floatValid);
             progress.finish();
             floatNodes = sens.floatNodes();
         }
-        ModelProto best = QdqQuantizer.quantize(model, ranges, Set.copyOf(floatNodes), means);
+        ModelProto toQuantize = tuned == null ? model
+                : SpecOnnxWriter.write(setup.spec(), tuned.weights(), setup.normalization().mean(), setup.normalization().std(), meta);
+        ModelProto best = QdqQuantizer.quantize(toQuantize, ranges, Set.copyOf(floatNodes), means);
         byte[] int8Bytes = best.toByteArray();
         OnnxEvaluation qt, all;
         try (OnnxModel qm = new OnnxModel(int8Bytes, 1)) {
@@ -186,7 +204,7 @@ public final class Exporter {
                 floatTest.clipAccuracy(), qt.evaluation().clipAccuracy(), OnnxEvaluation.agreement(floatTestProbs, qt.probabilities()),
                 test.size(), agreementByMethod, floatBytes.length, int8Bytes.length, (double) int8Bytes.length / floatBytes.length,
                 fl.p50(), ql.p50(), ql.p50() / fl.p50(), floatNodes, all.evaluation().segmentAccuracy(),
-                OnnxEvaluation.agreement(floatTestProbs, all.probabilities()), sens);
+                OnnxEvaluation.agreement(floatTestProbs, all.probabilities()), sens, tuned == null ? null : tuned.history());
         Json.write(dir.resolve(ModelPackage.QUANT), r);
         return r;
     }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.genre.audio.synth.SyntheticDataset;
+import dev.genre.deploy.pkg.Exporter;
+import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.run.Progress;
 import dev.genre.search.bench.CvBenchmark;
 import dev.genre.search.train.TrainConfig;
@@ -45,8 +47,17 @@ class CvFoldBenchmarksTest {
         IOException missing = assertThrows(IOException.class, () -> new SegmentHopBenchmark(cfg, QUIET).run());
         assertTrue(missing.getMessage().contains("model.onnx") && missing.getMessage().contains("bench int8"), missing.getMessage());
 
-        new Int8CvBenchmark(new Int8CvBenchmark.Config(work, 64, 0), QUIET, Progress.none()).run();
+        // With quantization-aware tuning (one epoch), the path bench int8 --qat-epochs takes through the exporter.
+        Map<String, Object> q = new Int8CvBenchmark(new Int8CvBenchmark.Config(work, 64, 0, new QuantAwareTuning.Options(1, 1e-4, 0)), QUIET,
+                Progress.none()).run();
         for (int f = 1; f <= 3; f++) assertTrue(Files.isRegularFile(work.resolve("int8/fold-" + f + "/model-int8.onnx")), "fold " + f);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> folds = (List<Map<String, Object>>) q.get("folds");
+        for (Map<String, Object> fold : folds) {
+            Exporter.QuantReport report = (Exporter.QuantReport) fold.get("report");
+            assertEquals(1, report.tuning().size(), "one epoch of tuning recorded");
+            assertTrue(report.floatNodes().isEmpty() && report.sensitivity() == null, "tuned models are all int8, without the sensitivity search");
+        }
 
         Map<String, Object> r = new SegmentHopBenchmark(cfg, QUIET).run();
         @SuppressWarnings("unchecked")

@@ -24,10 +24,16 @@ public final class ConvBnAct extends AbstractBlock {
     private final Conv2d conv;
     private final BatchNorm bn;
     private final Activation act;
+    private final int stride, pad, groups;
+    private Int8Simulation int8;
+    private String part;
 
     public ConvBnAct(int kernel, int stride, int groups, int out, Activation act) {
         super(VERSION);
         int pad = (kernel - 1) / 2;
+        this.stride = stride;
+        this.pad = pad;
+        this.groups = groups;
         conv = addChildBlock("conv", Conv2d.builder().setKernelShape(new Shape(kernel, kernel)).optStride(new Shape(stride, stride))
                 .optPadding(new Shape(pad, pad)).optGroups(groups).setFilters(out).optBias(false).build());
         // eps 1e-3 as torchvision's MobileNetV3; running statistics move at PyTorch's default rate 0.1
@@ -46,14 +52,43 @@ public final class ConvBnAct extends AbstractBlock {
         return bn;
     }
 
+    /** Simulate int8 (null: off) under the exporter's name of this convolution, {@code <row>.<part>}. */
+    void simulate(Int8Simulation int8, String part) {
+        this.int8 = int8;
+        this.part = part;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (int8 != null) return new NDList(simulated(ps, inputs.singletonOrThrow(), training));
         NDArray x = conv.forward(ps, inputs, training).singletonOrThrow();
         Device d = x.getDevice();
         PairList<String, Parameter> p = bn.getParameters();
         NDArray y = ChannelBatchNorm.apply(x, ps.getValue(p.get("runningMean"), d, training), ps.getValue(p.get("runningVar"), d, training),
                 ps.getValue(p.get("gamma"), d, training), ps.getValue(p.get("beta"), d, training), BN_MOMENTUM, BN_EPS, training);
         return new NDList(act == null ? y : Activations.apply(act, y));
+    }
+
+    /**
+     * The exported layer: batch norm folded into the convolution with its running statistics (frozen),
+     * int8 weights, and the output rounded where the quantizer rounds it: after a ReLU (which the
+     * quantizer merges into the convolution), before and after an h-swish, or the plain output.
+     */
+    private NDArray simulated(ParameterStore ps, NDArray x, boolean training) {
+        Device d = x.getDevice();
+        PairList<String, Parameter> p = bn.getParameters();
+        NDArray mean = ps.getValue(p.get("runningMean"), d, false).stopGradient(), var = ps.getValue(p.get("runningVar"), d, false).stopGradient();
+        NDArray gamma = ps.getValue(p.get("gamma"), d, training), beta = ps.getValue(p.get("beta"), d, training);
+        NDArray k = gamma.div(var.add(BN_EPS).sqrt()); // w' = w * g / sqrt(var + eps), b' = beta - mean * g / sqrt(var + eps)
+        NDArray w = ps.getValue(conv.getParameters().get("weight"), d, training);
+        NDArray folded = w.mul(k.reshape(k.getShape().get(0), 1, 1, 1));
+        NDArray y = Conv2d.conv2d(x, Int8Simulation.weight(folded), beta.sub(k.mul(mean)), new Shape(stride, stride), new Shape(pad, pad),
+                new Shape(1, 1), groups).singletonOrThrow();
+        if (act == null) return int8.activation(part, y);
+        return switch (act) {
+            case RELU -> int8.activation(part + ".relu", Activations.apply(act, y));
+            case HSWISH -> int8.activation(part + ".hswish", Activations.apply(act, int8.activation(part, y)));
+        };
     }
 
     @Override

@@ -25,6 +25,7 @@ public final class LayerBlock extends AbstractBlock {
     private SqueezeExcite se;
     private ConvBnAct project;
     private ConvBnAct shortcut;
+    private Int8Simulation int8;
 
     public LayerBlock(Layer row) {
         super(VERSION);
@@ -61,6 +62,19 @@ public final class LayerBlock extends AbstractBlock {
         return se;
     }
 
+    /** Simulate int8 in this row and its parts (null: off), under the exporter's names. */
+    void simulate(Int8Simulation int8) {
+        this.int8 = int8;
+        String name = FoldedWeights.rowName(row);
+        convs().forEach((part, c) -> c.simulate(int8, name + "." + part));
+        if (se != null) se.simulate(int8, name + ".se");
+    }
+
+    /** The row's output, or under simulation its output rounded as the quantizer rounds {@code tensor}. */
+    private NDArray rounded(String suffix, NDArray x) {
+        return int8 == null ? x : int8.activation(FoldedWeights.rowName(row) + suffix, x);
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList y;
@@ -77,9 +91,9 @@ public final class LayerBlock extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         return switch (row.shortcut()) {
             case NONE -> y;
-            case IDENTITY -> new NDList(out.add(x));
-            case POOLED -> new NDList(out.add(pool(x)));
-            case POOLED_PROJECTED -> new NDList(out.add(shortcut.forward(ps, new NDList(pool(x)), training).singletonOrThrow()));
+            case IDENTITY -> new NDList(rounded(".add", out.add(x)));
+            case POOLED -> new NDList(rounded(".add", out.add(pool(x))));
+            case POOLED_PROJECTED -> new NDList(rounded(".add", out.add(shortcut.forward(ps, new NDList(pool(x)), training).singletonOrThrow())));
         };
     }
 
@@ -87,7 +101,7 @@ public final class LayerBlock extends AbstractBlock {
     private NDArray pool(NDArray x) {
         if (row.stride() == 1) return x;
         Shape k = new Shape(row.stride(), row.stride());
-        return Pool.avgPool2d(x, k, k, new Shape(0, 0), true, false);
+        return rounded(".shortcut_pool", Pool.avgPool2d(x, k, k, new Shape(0, 0), true, false));
     }
 
     @Override

@@ -34,6 +34,7 @@ public final class SpecNetwork extends AbstractBlock {
     private final NetworkSpec spec;
     private final List<Layer> rows;
     private final List<Block> steps = new ArrayList<>();
+    private Int8Simulation int8;
 
     public SpecNetwork(NetworkSpec spec) {
         super(VERSION);
@@ -69,11 +70,56 @@ public final class SpecNetwork extends AbstractBlock {
         return new Shape(batch, spec.input()[0], spec.input()[1], spec.input()[2]);
     }
 
+    /**
+     * Run as the int8 export would (null: float again): every layer rounds its weights and activations
+     * through {@code int8}; batch norm and dropout run as at inference, also in training mode.
+     */
+    public void simulateInt8(Int8Simulation int8) {
+        this.int8 = int8;
+        for (Block b : steps) if (b instanceof LayerBlock lb) lb.simulate(int8);
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (int8 != null) return new NDList(simulated(ps, inputs.singletonOrThrow(), training));
         NDList x = inputs;
         for (Block b : steps) x = b.forward(ps, x, training);
         return x;
+    }
+
+    /**
+     * The export's graph under int8 simulation, row by row as {@code SpecOnnxWriter} writes it: the
+     * normalised input ({@code normalize}), then each row; the head's pool is also the flatten, the
+     * linear layers take int8 weights, the logits stay float.
+     */
+    private NDArray simulated(ParameterStore ps, NDArray input, boolean training) {
+        NDArray x = int8.activation("normalize", input);
+        java.util.Iterator<Block> it = steps.iterator();
+        for (Layer row : rows) {
+            String name = FoldedWeights.rowName(row);
+            switch (row.kind()) {
+                case POOL -> x = int8.activation(name + ".flatten", int8.activation(name + ".pool", Pool.globalAvgPool2d(x)));
+                case HIDDEN -> {
+                    x = int8.activation(name + ".hidden", linear(ps, (Linear) it.next(), x, training));
+                    it.next(); // the activation step
+                    x = int8.activation(name + ".hidden." + row.act().id(), Activations.apply(row.act(), x));
+                }
+                case CLASSIFIER -> {
+                    Block b = it.next();
+                    if (b instanceof Dropout) b = it.next();
+                    x = linear(ps, (Linear) b, x, training);
+                }
+                default -> x = it.next().forward(ps, new NDList(x), training).singletonOrThrow();
+            }
+            if (row.kind() == Layer.Kind.POOL) it.next();
+        }
+        return x;
+    }
+
+    private static NDArray linear(ParameterStore ps, Linear fc, NDArray x, boolean training) {
+        NDArray w = ps.getValue(fc.getParameters().get("weight"), x.getDevice(), training);
+        NDArray b = ps.getValue(fc.getParameters().get("bias"), x.getDevice(), training);
+        return Linear.linear(x, Int8Simulation.weight(w), b).singletonOrThrow();
     }
 
     @Override

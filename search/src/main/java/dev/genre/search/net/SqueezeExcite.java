@@ -15,6 +15,8 @@ public final class SqueezeExcite extends AbstractBlock {
     private static final byte VERSION = 1;
     private final Conv2d fc1;
     private final Conv2d fc2;
+    private Int8Simulation int8;
+    private String part;
 
     public SqueezeExcite(int channels, int squeeze) {
         super(VERSION);
@@ -30,15 +32,37 @@ public final class SqueezeExcite extends AbstractBlock {
         return fc2;
     }
 
+    /** Simulate int8 (null: off) under the exporter's name of this unit, {@code <row>.se}. */
+    void simulate(Int8Simulation int8, String part) {
+        this.int8 = int8;
+        this.part = part;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
+        if (int8 != null) return new NDList(simulated(ps, x, training));
         // Intermediates are not closed early: see Activations.
         NDArray pooled = ai.djl.nn.pooling.Pool.globalAvgPool2d(x);
         NDArray squeezed = pooled.reshape(x.getShape().get(0), x.getShape().get(1), 1, 1);
         NDArray hidden = fc1.forward(ps, new NDList(squeezed), training).singletonOrThrow();
         NDArray logits = fc2.forward(ps, new NDList(ai.djl.nn.Activation.relu(hidden)), training).singletonOrThrow();
         return new NDList(x.mul(Activations.hardSigmoid(logits)));
+    }
+
+    /** The exported unit's graph with every tensor rounded where the quantizer rounds it (fc1's ReLU merged into fc1). */
+    private NDArray simulated(ParameterStore ps, NDArray x, boolean training) {
+        NDArray pooled = int8.activation(part + ".pool", ai.djl.nn.pooling.Pool.globalAvgPool2d(x));
+        NDArray squeezed = pooled.reshape(x.getShape().get(0), x.getShape().get(1), 1, 1);
+        NDArray hidden = int8.activation(part + ".fc1.relu", ai.djl.nn.Activation.relu(conv1x1(ps, fc1, squeezed, training)));
+        NDArray logits = int8.activation(part + ".fc2", conv1x1(ps, fc2, hidden, training));
+        return int8.activation(part + ".scale", x.mul(int8.activation(part + ".gate", Activations.hardSigmoid(logits))));
+    }
+
+    private static NDArray conv1x1(ParameterStore ps, Conv2d c, NDArray x, boolean training) {
+        NDArray w = ps.getValue(c.getParameters().get("weight"), x.getDevice(), training);
+        NDArray b = ps.getValue(c.getParameters().get("bias"), x.getDevice(), training);
+        return Conv2d.conv2d(x, Int8Simulation.weight(w), b).singletonOrThrow();
     }
 
     @Override

@@ -1,0 +1,61 @@
+package dev.genre.search.net;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The int8 model's arithmetic simulated in float inside the DJL network, for quantization-aware
+ * fine-tuning: activations are rounded to uint8 at the tensors the exporter's QDQ quantizer
+ * quantizes, with its ranges, named as the ONNX writer names them ({@code <row>.<part>[.relu|.hswish]},
+ * {@code <row>.add}, {@code <row>.se.gate}, ...); weights are rounded to int8 per output channel after
+ * batch norm is folded, as the quantizer rounds the folded weights. Rounding passes gradients straight
+ * through (the straight-through estimator); outside its range a value is clipped and gets no
+ * gradient, as PyTorch's fake quantization does.
+ *
+ * <p>While a network simulates int8 it runs its inference graph even in training mode: batch norm
+ * folded with its running statistics frozen, and no dropout; that is the graph that gets quantized.
+ */
+public final class Int8Simulation {
+    private final Map<String, float[]> ranges;
+    private final Set<String> used = new LinkedHashSet<>();
+
+    /** @param ranges [low, high] of each activation tensor, by ONNX tensor name (the quantizer's input) */
+    public Int8Simulation(Map<String, float[]> ranges) {
+        this.ranges = Map.copyOf(ranges);
+    }
+
+    /** The tensors a forward pass has rounded so far: a network that misses one of the quantizer's is a bug. */
+    public Set<String> used() {
+        return Collections.unmodifiableSet(used);
+    }
+
+    /**
+     * {@code x} rounded to the uint8 grid of {@code tensor}'s range (scale and zero point exactly as the
+     * quantizer derives them), or {@code x} itself when the quantizer leaves the tensor float.
+     */
+    public NDArray activation(String tensor, NDArray x) {
+        float[] r = ranges.get(tensor);
+        if (r == null) return x;
+        used.add(tensor);
+        float scale = Math.max((r[1] - r[0]) / 255f, 1e-8f);
+        int zp = Math.max(0, Math.min(255, Math.round(-r[0] / scale)));
+        NDArray clipped = x.clip(-zp * scale, (255 - zp) * scale);
+        NDArray c = clipped.stopGradient(); // the rounding is computed off the graph and added as a constant
+        NDArray rounded = c.div(Scalars.like(c, scale)).round().mul(Scalars.like(c, scale));
+        return clipped.add(rounded.sub(c));
+    }
+
+    /** Weights rounded to int8, symmetric, one scale per output channel (axis 0): max |w| / 127, levels -127..127. */
+    public static NDArray weight(NDArray w) {
+        Shape shape = w.getShape();
+        NDArray flat = w.reshape(shape.get(0), -1);
+        NDArray c = flat.stopGradient();
+        NDArray scale = c.abs().max(new int[] {1}, true).div(Scalars.like(c, 127f)).maximum(Scalars.like(c, 1e-12f));
+        NDArray rounded = c.div(scale).round().clip(-127, 127).mul(scale);
+        return flat.add(rounded.sub(c)).reshape(shape);
+    }
+}
