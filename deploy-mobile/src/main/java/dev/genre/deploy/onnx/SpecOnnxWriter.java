@@ -3,6 +3,7 @@ package dev.genre.deploy.onnx;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.genre.deploy.onnx.OnnxGraph.Attr;
 import dev.genre.search.net.FoldedWeights;
+import dev.genre.search.net.TensorNames;
 import dev.genre.search.spec.Activation;
 import dev.genre.search.spec.Layer;
 import dev.genre.search.spec.NetworkSpec;
@@ -38,7 +39,7 @@ public final class SpecOnnxWriter {
         int[] in = spec.input();
         String x = g.input(INPUT, in[0], in[1], in[2]);
         x = g.node("Sub", "normalize_sub", List.of(x, g.scalar("input_mean", (float) mean)));
-        x = g.node("Div", "normalize", List.of(x, g.scalar("input_std", (float) std)));
+        x = g.node("Div", TensorNames.NORMALIZED_INPUT, List.of(x, g.scalar("input_std", (float) std)));
         for (Layer row : SpecResolver.resolve(spec)) x = wr.row(row, x);
         g.output(LOGITS, spec.classes());
         g.node("Softmax", PROBABILITIES, List.of(x), Attr.i("axis", 1));
@@ -79,15 +80,15 @@ public final class SpecOnnxWriter {
     private String row(Layer row, String x) {
         String name = FoldedWeights.rowName(row);
         return switch (row.kind()) {
-            case POOL -> g.node("Flatten", name + ".flatten", List.of(g.node("GlobalAveragePool", name + ".pool", List.of(x))));
-            case HIDDEN -> act(row.act(), gemm(name + ".hidden", x), name + ".hidden");
+            case POOL -> g.node("Flatten", name + TensorNames.HEAD_FLATTEN, List.of(g.node("GlobalAveragePool", name + TensorNames.HEAD_POOL, List.of(x))));
+            case HIDDEN -> act(row.act(), gemm(name + TensorNames.HEAD_HIDDEN, x), name + TensorNames.HEAD_HIDDEN);
             case CLASSIFIER -> gemm(name + ".classifier", x, LOGITS); // dropout is the identity at inference
             case STEM, CONV, HEAD_CONV -> shortcut(row, name, x, conv(name + ".conv", x, row.kernel(), row.stride(), 1, row.act()));
             case DCONV, MBCONV -> {
                 String y = x;
                 if (row.hasExpand()) y = conv(name + ".expand", y, 1, 1, 1, row.act());
                 y = conv(name + ".dw", y, row.kernel(), row.stride(), row.expanded(), row.act());
-                if (row.hasSe()) y = squeezeExcite(name + ".se", y);
+                if (row.hasSe()) y = squeezeExcite(name + TensorNames.SE, y);
                 y = conv(name + ".project", y, 1, 1, 1, null);
                 yield shortcut(row, name, x, y);
             }
@@ -97,16 +98,16 @@ public final class SpecOnnxWriter {
     private String shortcut(Layer row, String name, String x, String y) {
         return switch (row.shortcut()) {
             case NONE -> y;
-            case IDENTITY -> g.node("Add", name + ".add", List.of(y, x));
-            case POOLED -> g.node("Add", name + ".add", List.of(y, pool(row, name, x)));
-            case POOLED_PROJECTED -> g.node("Add", name + ".add", List.of(y, conv(name + ".shortcut", pool(row, name, x), 1, 1, 1, null)));
+            case IDENTITY -> g.node("Add", name + TensorNames.ADD, List.of(y, x));
+            case POOLED -> g.node("Add", name + TensorNames.ADD, List.of(y, pool(row, name, x)));
+            case POOLED_PROJECTED -> g.node("Add", name + TensorNames.ADD, List.of(y, conv(name + ".shortcut", pool(row, name, x), 1, 1, 1, null)));
         };
     }
 
     /** stride x stride average pool, ceil mode, padding not counted: what the DJL builder does. */
     private String pool(Layer row, String name, String x) {
         if (row.stride() == 1) return x;
-        return g.node("AveragePool", name + ".shortcut_pool", List.of(x), Attr.ints("kernel_shape", row.stride(), row.stride()),
+        return g.node("AveragePool", name + TensorNames.SHORTCUT_POOL, List.of(x), Attr.ints("kernel_shape", row.stride(), row.stride()),
                 Attr.ints("strides", row.stride(), row.stride()), Attr.i("ceil_mode", 1), Attr.i("count_include_pad", 0));
     }
 
@@ -120,10 +121,10 @@ public final class SpecOnnxWriter {
     }
 
     private String squeezeExcite(String part, String x) {
-        String s = g.node("GlobalAveragePool", part + ".pool", List.of(x));
-        s = g.node("Relu", part + ".fc1.relu", List.of(conv1x1(part + ".fc1", s)));
-        s = g.node("HardSigmoid", part + ".gate", List.of(conv1x1(part + ".fc2", s)), Attr.f("alpha", 1f / 6), Attr.f("beta", 0.5f));
-        return g.node("Mul", part + ".scale", List.of(x, s));
+        String s = g.node("GlobalAveragePool", part + TensorNames.SE_POOL, List.of(x));
+        s = g.node("Relu", TensorNames.activated(part + TensorNames.SE_FC1, Activation.RELU), List.of(conv1x1(part + TensorNames.SE_FC1, s)));
+        s = g.node("HardSigmoid", part + TensorNames.SE_GATE, List.of(conv1x1(part + TensorNames.SE_FC2, s)), Attr.f("alpha", 1f / 6), Attr.f("beta", 0.5f));
+        return g.node("Mul", part + TensorNames.SE_SCALE, List.of(x, s));
     }
 
     private String conv1x1(String part, String x) {
@@ -146,8 +147,8 @@ public final class SpecOnnxWriter {
     private String act(Activation act, String x, String part) {
         if (act == null) return x;
         return switch (act) {
-            case RELU -> g.node("Relu", part + ".relu", List.of(x));
-            case HSWISH -> g.node("HardSwish", part + ".hswish", List.of(x));
+            case RELU -> g.node("Relu", TensorNames.activated(part, act), List.of(x));
+            case HSWISH -> g.node("HardSwish", TensorNames.activated(part, act), List.of(x));
         };
     }
 }

@@ -86,8 +86,8 @@ public final class ConvBnAct extends AbstractBlock {
                 new Shape(1, 1), groups).singletonOrThrow();
         if (act == null) return int8.activation(part, y);
         return switch (act) {
-            case RELU -> int8.activation(part + ".relu", Activations.apply(act, y));
-            case HSWISH -> int8.activation(part + ".hswish", Activations.apply(act, int8.activation(part, y)));
+            case RELU -> int8.activation(TensorNames.activated(part, act), Activations.apply(act, y));
+            case HSWISH -> int8.activation(TensorNames.activated(part, act), Activations.apply(act, int8.activation(part, y)));
         };
     }
 

@@ -67,7 +67,7 @@ public final class LayerBlock extends AbstractBlock {
         this.int8 = int8;
         String name = FoldedWeights.rowName(row);
         convs().forEach((part, c) -> c.simulate(int8, name + "." + part));
-        if (se != null) se.simulate(int8, name + ".se");
+        if (se != null) se.simulate(int8, name + TensorNames.SE);
     }
 
     /** The row's output, or under simulation its output rounded as the quantizer rounds {@code tensor}. */
@@ -91,9 +91,9 @@ public final class LayerBlock extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         return switch (row.shortcut()) {
             case NONE -> y;
-            case IDENTITY -> new NDList(rounded(".add", out.add(x)));
-            case POOLED -> new NDList(rounded(".add", out.add(pool(x))));
-            case POOLED_PROJECTED -> new NDList(rounded(".add", out.add(shortcut.forward(ps, new NDList(pool(x)), training).singletonOrThrow())));
+            case IDENTITY -> new NDList(rounded(TensorNames.ADD, out.add(x)));
+            case POOLED -> new NDList(rounded(TensorNames.ADD, out.add(pool(x))));
+            case POOLED_PROJECTED -> new NDList(rounded(TensorNames.ADD, out.add(shortcut.forward(ps, new NDList(pool(x)), training).singletonOrThrow())));
         };
     }
 
@@ -101,7 +101,7 @@ public final class LayerBlock extends AbstractBlock {
     private NDArray pool(NDArray x) {
         if (row.stride() == 1) return x;
         Shape k = new Shape(row.stride(), row.stride());
-        return rounded(".shortcut_pool", Pool.avgPool2d(x, k, k, new Shape(0, 0), true, false));
+        return rounded(TensorNames.SHORTCUT_POOL, Pool.avgPool2d(x, k, k, new Shape(0, 0), true, false));
     }
 
     @Override

@@ -93,16 +93,16 @@ public final class SpecNetwork extends AbstractBlock {
      * linear layers take int8 weights, the logits stay float.
      */
     private NDArray simulated(ParameterStore ps, NDArray input, boolean training) {
-        NDArray x = int8.activation("normalize", input);
+        NDArray x = int8.activation(TensorNames.NORMALIZED_INPUT, input);
         java.util.Iterator<Block> it = steps.iterator();
         for (Layer row : rows) {
             String name = FoldedWeights.rowName(row);
             switch (row.kind()) {
-                case POOL -> x = int8.activation(name + ".flatten", int8.activation(name + ".pool", Pool.globalAvgPool2d(x)));
+                case POOL -> x = int8.activation(name + TensorNames.HEAD_FLATTEN, int8.activation(name + TensorNames.HEAD_POOL, Pool.globalAvgPool2d(x)));
                 case HIDDEN -> {
-                    x = int8.activation(name + ".hidden", linear(ps, (Linear) it.next(), x, training));
+                    x = int8.activation(name + TensorNames.HEAD_HIDDEN, linear(ps, (Linear) it.next(), x, training));
                     it.next(); // the activation step
-                    x = int8.activation(name + ".hidden." + row.act().id(), Activations.apply(row.act(), x));
+                    x = int8.activation(TensorNames.activated(name + TensorNames.HEAD_HIDDEN, row.act()), Activations.apply(row.act(), x));
                 }
                 case CLASSIFIER -> {
                     Block b = it.next();

@@ -52,11 +52,12 @@ public final class SqueezeExcite extends AbstractBlock {
 
     /** The exported unit's graph with every tensor rounded where the quantizer rounds it (fc1's ReLU merged into fc1). */
     private NDArray simulated(ParameterStore ps, NDArray x, boolean training) {
-        NDArray pooled = int8.activation(part + ".pool", ai.djl.nn.pooling.Pool.globalAvgPool2d(x));
+        NDArray pooled = int8.activation(part + TensorNames.SE_POOL, ai.djl.nn.pooling.Pool.globalAvgPool2d(x));
         NDArray squeezed = pooled.reshape(x.getShape().get(0), x.getShape().get(1), 1, 1);
-        NDArray hidden = int8.activation(part + ".fc1.relu", ai.djl.nn.Activation.relu(conv1x1(ps, fc1, squeezed, training)));
-        NDArray logits = int8.activation(part + ".fc2", conv1x1(ps, fc2, hidden, training));
-        return int8.activation(part + ".scale", x.mul(int8.activation(part + ".gate", Activations.hardSigmoid(logits))));
+        NDArray hidden = int8.activation(TensorNames.activated(part + TensorNames.SE_FC1, dev.genre.search.spec.Activation.RELU),
+                ai.djl.nn.Activation.relu(conv1x1(ps, fc1, squeezed, training)));
+        NDArray logits = int8.activation(part + TensorNames.SE_FC2, conv1x1(ps, fc2, hidden, training));
+        return int8.activation(part + TensorNames.SE_SCALE, x.mul(int8.activation(part + TensorNames.SE_GATE, Activations.hardSigmoid(logits))));
     }
 
     private static NDArray conv1x1(ParameterStore ps, Conv2d c, NDArray x, boolean training) {
