@@ -11,6 +11,7 @@ import dev.genre.run.Progress;
 import dev.genre.search.net.FoldedWeights;
 import dev.genre.search.net.Int8Simulation;
 import dev.genre.search.train.Batches;
+import dev.genre.search.train.Checkpoint;
 import dev.genre.search.train.LearningRate;
 import dev.genre.search.train.TrainConfig;
 import dev.genre.search.train.TrainedModel;
@@ -65,8 +66,7 @@ public final class QuantAwareTuning {
             if (perEpoch == 0) throw new IOException(setup.dataset() + ": fewer training segments than one batch of " + cfg.batch());
             Batches batches = new Batches(train, cfg, setup.normalization(), classes);
             student.net().simulateInt8(new Int8Simulation(ranges));
-            // Loaded weights carry no gradient (the trainer's checkpoint resume does the same).
-            for (var p : student.net().getParameters()) if (p.getValue().requiresGradient()) p.getValue().getArray().setRequiresGradient(true);
+            Checkpoint.collectGradients(student.net());
             TrainingStep step = new TrainingStep(student.net(), cfg, m);
             ParameterStore teacherStore = new ParameterStore(m, false);
             LearningRate schedule = new LearningRate(cfg.lr(), 0, (long) cfg.epochs() * perEpoch);

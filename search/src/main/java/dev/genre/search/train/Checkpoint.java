@@ -55,10 +55,15 @@ public final class Checkpoint {
     public static void restoreWeights(ai.djl.nn.Block net, Path file, NDManager manager) throws IOException {
         try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
             net.loadParameters(manager, in);
-            for (var p : net.getParameters()) if (p.getValue().requiresGradient()) p.getValue().getArray().setRequiresGradient(true);
+            collectGradients(net);
         } catch (MalformedModelException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Loaded arrays carry no gradient: the trainable ones of {@code net} collect gradients again. */
+    public static void collectGradients(ai.djl.nn.Block net) {
+        for (var p : net.getParameters()) if (p.getValue().requiresGradient()) p.getValue().getArray().setRequiresGradient(true);
     }
 
     /** Restores optimizer moments saved with {@code opt.state().encode(...)} at optimizer step {@code step}. */
