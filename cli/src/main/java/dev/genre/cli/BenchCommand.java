@@ -3,6 +3,7 @@ package dev.genre.cli;
 import dev.genre.bench.MelBenchmark;
 import dev.genre.deploy.bench.Int8CvBenchmark;
 import dev.genre.deploy.bench.SegmentHopBenchmark;
+import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.io.Hashes;
 import dev.genre.search.bench.CvBenchmark;
 import dev.genre.search.bench.TrainBenchmark;
@@ -56,7 +57,7 @@ final class BenchCommand implements Command {
         o.addOption(Flags.flag("no-specaugment", "cv: train the genre recipe without time/frequency masking"));
         o.addOption(Flags.value("cv-work", "DIR", "int8, hop: the cross-validation work folder of bench cv (default data/bench/cv-work)"));
         o.addOption(Flags.value("qat-epochs", "N", "int8: epochs of quantization-aware fine-tuning of each fold's int8 model (default 0: post-training only)"));
-        o.addOption(Flags.value("qat-lr", "X", "int8: peak learning rate of that fine-tuning (default 1e-4)"));
+        o.addOption(Flags.value("qat-lr", "X", "int8: peak learning rate of that fine-tuning (default " + QuantAwareTuning.Options.defaults().lr() + ")"));
         o.addOption(Flags.value("hops", "LIST", "hop: evaluation segment hops in frames (default 128,64,32,16)"));
         o.addOption(Flags.value("python", "EXE", "python with the peer (torchaudio or torchvision) (default /usr/bin/python3)"));
         o.addOption(Flags.value("folds", "N", "cv: folds, stratified by genre, assigned per clip (default 5)"));

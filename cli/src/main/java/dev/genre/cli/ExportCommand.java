@@ -37,7 +37,7 @@ final class ExportCommand implements Command {
         o.addOption(Flags.flag("sensitivity", "with --int8: measure each layer's int8 cost and keep the costliest float (slower)"));
         o.addOption(Flags.value("calibration-segments", "N", "segments to calibrate on (default 256)"));
         o.addOption(Flags.value("qat-epochs", "N", "with --int8: epochs of quantization-aware fine-tuning against the float model (default 0: off)"));
-        o.addOption(Flags.value("qat-lr", "X", "peak learning rate of that fine-tuning (default 1e-4)"));
+        o.addOption(Flags.value("qat-lr", "X", "peak learning rate of that fine-tuning (default " + QuantAwareTuning.Options.defaults().lr() + ")"));
         o.addOption(Flags.value("seed", "K", "seed of the calibration sample (default 0)"));
         return o;
     }
