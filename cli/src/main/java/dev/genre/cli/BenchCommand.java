@@ -1,6 +1,7 @@
 package dev.genre.cli;
 
 import dev.genre.bench.MelBenchmark;
+import dev.genre.deploy.bench.EnsembleCvBenchmark;
 import dev.genre.deploy.bench.Int8CvBenchmark;
 import dev.genre.deploy.bench.SegmentHopBenchmark;
 import dev.genre.deploy.quant.QuantAwareTuning;
@@ -27,12 +28,12 @@ final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "benchmarks against their peers: 'bench mel' (vs torchaudio), 'bench train' (vs PyTorch), 'bench cv' (k-fold accuracy vs a PyTorch recipe), 'bench int8' (int8 vs float on the cv folds), 'bench hop' (clip accuracy vs evaluation segment hop on the cv folds)";
+        return "benchmarks against their peers: 'bench mel' (vs torchaudio), 'bench train' (vs PyTorch), 'bench cv' (k-fold accuracy vs a PyTorch recipe), 'bench int8' (int8 vs float on the cv folds), 'bench hop' (clip accuracy vs evaluation segment hop on the cv folds), 'bench ensemble' (seed ensembles of cv runs on the same folds)";
     }
 
     @Override
     public String usage() {
-        return "mel|train|cv|int8|hop [--data DIR] [--output FILE.json] [--repeats N] [--threads N] [--folds N] [--epochs N] [--seed K] [--no-peer]";
+        return "mel|train|cv|int8|hop|ensemble [--data DIR] [--output FILE.json] [--repeats N] [--threads N] [--folds N] [--epochs N] [--seed K] [--no-peer]";
     }
 
     @Override
@@ -58,19 +59,23 @@ final class BenchCommand implements Command {
         o.addOption(Flags.value("cv-work", "DIR", "int8, hop: the cross-validation work folder of bench cv (default data/bench/cv-work)"));
         o.addOption(Flags.value("qat-epochs", "N", "int8: epochs of quantization-aware fine-tuning of each fold's int8 model (default 0: post-training only)"));
         o.addOption(Flags.value("qat-lr", "X", "int8: peak learning rate of that fine-tuning (default " + QuantAwareTuning.Options.defaults().lr() + ")"));
+        o.addOption(Flags.value("members", "LIST", "ensemble: comma-separated work folders of bench cv runs with one --fold-seed and"
+                + " different --seed (e.g. data/bench/cv-work,data/bench/cv-f0-s1-work)"));
         o.addOption(Flags.value("hops", "LIST", "hop: evaluation segment hops in frames (default 128,64,32,16)"));
         o.addOption(Flags.value("python", "EXE", "python with the peer (torchaudio or torchvision) (default /usr/bin/python3)"));
         o.addOption(Flags.value("folds", "N", "cv: folds, stratified by genre, assigned per clip (default 5)"));
         o.addOption(Flags.value("epochs", "N", "cv: training epochs per fold, both peers (default " + TrainConfig.defaults().epochs() + ")"));
-        o.addOption(Flags.value("seed", "K", "cv: seed of the fold assignment and of training (default 0)"));
+        o.addOption(Flags.value("seed", "K", "cv: seed of training, and of the fold assignment unless --fold-seed is given (default 0)"));
+        o.addOption(Flags.value("fold-seed", "K", "cv: seed of the fold assignment alone (default: --seed); runs with one --fold-seed and"
+                + " different --seed are the members of 'bench ensemble'"));
         o.addOption(Flags.flag("no-peer", "cv: run only this project's trainer, not the PyTorch recipe"));
         return o;
     }
 
     @Override
     public int run(CommandLine cmd) throws Exception {
-        if (cmd.getArgList().size() != 1 || !List.of("mel", "train", "cv", "int8", "hop").contains(cmd.getArgList().get(0))) {
-            throw new IllegalArgumentException("expected a benchmark name: mel, train, cv, int8 or hop");
+        if (cmd.getArgList().size() != 1 || !List.of("mel", "train", "cv", "int8", "hop", "ensemble").contains(cmd.getArgList().get(0))) {
+            throw new IllegalArgumentException("expected a benchmark name: mel, train, cv, int8, hop or ensemble");
         }
         String name = cmd.getArgList().get(0);
         Instant started = Instant.now();
@@ -80,6 +85,7 @@ final class BenchCommand implements Command {
         if (name.equals("cv")) return cv(cmd, output, home, started);
         if (name.equals("int8")) return int8(cmd, output, started);
         if (name.equals("hop")) return hop(cmd, output, started);
+        if (name.equals("ensemble")) return ensemble(cmd, output, started);
         MelBenchmark.Config cfg = new MelBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
                 output.toAbsolutePath().getParent().resolve("mel-work"), Flags.intValue(cmd, "repeats", 3), Flags.threads(cmd),
                 home.resolve("bench/torchaudio_logmel.py"), cmd.getOptionValue("python", "/usr/bin/python3"));
@@ -128,7 +134,8 @@ final class BenchCommand implements Command {
         CvBenchmark.Config cfg = new CvBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
                 workOf(output), Flags.intValue(cmd, "folds", 5), recipe,
                 Flags.intValue(cmd, "threads", 2), cmd.hasOption("no-peer") ? null : home.resolve("bench/pytorch_cv.py"),
-                cmd.getOptionValue("python", "/usr/bin/python3"), cmd.getOptionValue("arch", CvBenchmark.ARCH));
+                cmd.getOptionValue("python", "/usr/bin/python3"), cmd.getOptionValue("arch", CvBenchmark.ARCH),
+                cmd.hasOption("fold-seed") ? Flags.longValue(cmd, "fold-seed", 0) : null);
         Map<String, Object> result = new CvBenchmark(cfg, System.out, Progress.auto()).run();
         Json.write(output, result);
         Map<String, Object> params = new LinkedHashMap<>();
@@ -138,6 +145,7 @@ final class BenchCommand implements Command {
         params.put("recipe", recipe);
         params.put("threads", cfg.threads());
         params.put("peer", cfg.peerScript() != null);
+        params.put("foldSeed", cfg.foldAssignmentSeed());
         Path foldsFile = cfg.work().resolve(CvBenchmark.FOLDS_FILE);
         RunRecord.of("bench cv", params, recipe.seed(), Map.of(CvBenchmark.FOLDS_FILE + ".sha256", Hashes.sha256(foldsFile)), started,
                 Map.of("results", output.toString())).writeFile(runRecordFile(output));
@@ -176,6 +184,24 @@ final class BenchCommand implements Command {
         params.put("threads", cfg.threads());
         RunRecord.of("bench hop", params, null, Map.of(CvBenchmark.FOLDS_FILE + ".sha256", Hashes.sha256(work.resolve(CvBenchmark.FOLDS_FILE))),
                 started, Map.of("results", output.toString())).writeFile(runRecordFile(output));
+        System.out.println("results: " + output);
+        return OK;
+    }
+
+    /** Seed ensembles of {@code bench cv} runs that share a fold assignment, scored on their held-out folds. */
+    private int ensemble(CommandLine cmd, Path output, Instant started) throws Exception {
+        if (!cmd.hasOption("members")) throw new IllegalArgumentException("ensemble: --members DIR,DIR[,...] is required (bench cv work folders)");
+        List<Path> members = java.util.Arrays.stream(cmd.getOptionValue("members").split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                .map(Path::of).toList();
+        EnsembleCvBenchmark.Config cfg = new EnsembleCvBenchmark.Config(members, Flags.intValue(cmd, "threads", 1));
+        Map<String, Object> result = new EnsembleCvBenchmark(cfg, System.out, Progress.auto()).run();
+        Json.write(output, result);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("members", result.get("members"));
+        params.put("threads", cfg.threads());
+        Map<String, String> inputs = new LinkedHashMap<>();
+        for (Path m : members) inputs.put(m.resolve(CvBenchmark.FOLDS_FILE) + ".sha256", Hashes.sha256(m.resolve(CvBenchmark.FOLDS_FILE)));
+        RunRecord.of("bench ensemble", params, null, inputs, started, Map.of("results", output.toString())).writeFile(runRecordFile(output));
         System.out.println("results: " + output);
         return OK;
     }

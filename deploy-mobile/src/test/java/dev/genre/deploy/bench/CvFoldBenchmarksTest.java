@@ -23,22 +23,69 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The benchmarks that reuse {@code genre bench cv}'s fold models, on a real 3-fold cross-validation of
  * 18 synthetic 5 s clips (1 epoch): {@code bench int8} exports every fold, and {@code bench hop}
- * scores every held-out clip once per hop, with more segments at a shorter hop.
+ * scores every held-out clip once per hop, with more segments at a shorter hop; {@code bench ensemble}
+ * scores a second run on the same folds (another training seed) alone and averaged with the first.
  */
 class CvFoldBenchmarksTest {
     private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
 
     @TempDir
     static Path tmp;
+    static Path clips;
     static Path work;
+    static Map<String, Object> cv;
 
     @BeforeAll
     static void crossValidate() throws Exception {
-        Path clips = tmp.resolve("clips");
+        clips = tmp.resolve("clips");
         SyntheticDataset.write(clips, new SyntheticDataset.Options(3, 6, 5, 1), Progress.none());
         work = tmp.resolve("cv-work");
-        new CvBenchmark(new CvBenchmark.Config(clips, work, 3, TrainConfig.defaults().with(1, 8, 3e-3, 5), 2, null, "/usr/bin/python3"),
+        cv = new CvBenchmark(new CvBenchmark.Config(clips, work, 3, TrainConfig.defaults().with(1, 8, 3e-3, 5), 2, null, "/usr/bin/python3"),
                 QUIET, Progress.none()).run();
+    }
+
+    @Test
+    void ensembleScoresEachMemberAsItsCrossValidationDidAndTheirAverage() throws Exception {
+        // The second member: same folds (fold seed 5), another training seed.
+        Path work2 = tmp.resolve("cv-seed6-work");
+        Map<String, Object> cv2 = new CvBenchmark(new CvBenchmark.Config(clips, work2, 3, TrainConfig.defaults().with(1, 8, 3e-3, 6), 2, null,
+                "/usr/bin/python3", CvBenchmark.ARCH, 5L), QUIET, Progress.none()).run();
+        assertEquals(5L, cv2.get("seed"), "fold seed");
+        assertEquals(6L, cv2.get("trainingSeed"));
+
+        Map<String, Object> r = new EnsembleCvBenchmark(new EnsembleCvBenchmark.Config(List.of(work, work2), 1), QUIET, Progress.none()).run();
+        @SuppressWarnings("unchecked")
+        List<EnsembleCvBenchmark.Row> rows = (List<EnsembleCvBenchmark.Row>) r.get("rows");
+        assertEquals(List.of("member 1 (cv-work)", "member 2 (cv-seed6-work)", "ensemble of 2"), rows.stream().map(EnsembleCvBenchmark.Row::model).toList());
+        assertEquals(List.of(5L, 6L), rows.get(2).trainingSeeds());
+        List<Map<String, Object>> sides = List.of(cv, cv2);
+        for (int i = 0; i < 2; i++) {
+            // Through the float ONNX export, each member scores its folds as bench cv's DJL evaluation did (a 1-epoch model may
+            // have near-ties, so one clip of 6 may fall the other way).
+            List<Double> cvClip = clipAccuracies(sides.get(i));
+            for (int f = 0; f < 3; f++) {
+                assertEquals(cvClip.get(f), rows.get(i).clipAccuracy().get(f), 1.0 / 6 + 1e-9, "member " + (i + 1) + " fold " + (f + 1));
+            }
+            for (int f = 1; f <= 3; f++) assertTrue(Files.isRegularFile(List.of(work, work2).get(i).resolve("float/fold-" + f + "/model.onnx")));
+        }
+        for (double a : rows.get(2).clipAccuracy()) assertTrue(a >= 0 && a <= 1, "accuracy " + a);
+
+        // A member on other folds would score clips it trained on: refused, naming its folds file.
+        Path other = tmp.resolve("other-folds");
+        Files.createDirectories(other);
+        String folds = Files.readString(work2.resolve(CvBenchmark.FOLDS_FILE));
+        int at = folds.indexOf("\"fold\" : ") + "\"fold\" : ".length();
+        char moved = folds.charAt(at) == '1' ? '2' : '1';
+        Files.writeString(other.resolve(CvBenchmark.FOLDS_FILE), folds.substring(0, at) + moved + folds.substring(at + 1));
+        IOException e = assertThrows(IOException.class, () -> EnsembleCvBenchmark.sameFolds(List.of(work, other)));
+        assertTrue(e.getMessage().contains(other.resolve(CvBenchmark.FOLDS_FILE).toString()) && e.getMessage().contains("--fold-seed"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new EnsembleCvBenchmark(new EnsembleCvBenchmark.Config(List.of(work), 1), QUIET, Progress.none()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Double> clipAccuracies(Map<String, Object> cvResult) {
+        Map<String, Object> side = (Map<String, Object>) cvResult.get("djl");
+        return ((List<dev.genre.search.cv.FoldResult>) side.get("folds")).stream().map(dev.genre.search.cv.FoldResult::clipAccuracy).toList();
     }
 
     @Test

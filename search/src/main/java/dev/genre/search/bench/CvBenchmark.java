@@ -48,14 +48,21 @@ public final class CvBenchmark {
     /**
      * @param data       clips folder, {@code <genre>/<clip>}
      * @param work       where the dataset, folds.json, fold views and runs go
-     * @param recipe     the DJL trainer's recipe; its epochs, batch and seed also drive the peer, its seed the folds
+     * @param recipe     the DJL trainer's recipe; its epochs, batch and seed also drive the peer
      * @param threads    libtorch threads for both peers, and prep threads
      * @param peerScript bench/pytorch_cv.py, or null to skip the peer
+     * @param arch       the network this project's side trains: a reference name or a spec file (e.g. a search's best-spec.json)
+     * @param foldSeed   seed of the fold assignment; the recipe's seed when null. Runs that share it and differ in the recipe's
+     *                   seed train differently initialised models on the same folds: the members of {@code bench ensemble}
      */
-    /** @param arch the network this project's side trains: a reference name or a spec file (e.g. a search's best-spec.json) */
-    public record Config(Path data, Path work, int folds, TrainConfig recipe, int threads, Path peerScript, String python, String arch) {
+    public record Config(Path data, Path work, int folds, TrainConfig recipe, int threads, Path peerScript, String python, String arch,
+                         Long foldSeed) {
         public Config(Path data, Path work, int folds, TrainConfig recipe, int threads, Path peerScript, String python) {
-            this(data, work, folds, recipe, threads, peerScript, python, ARCH);
+            this(data, work, folds, recipe, threads, peerScript, python, ARCH, null);
+        }
+
+        public long foldAssignmentSeed() {
+            return foldSeed == null ? recipe.seed() : foldSeed;
         }
     }
 
@@ -87,14 +94,15 @@ public final class CvBenchmark {
         PrepOptions prep = new PrepOptions(MelParams.defaults(), SplitSpec.parse("1,0,0", 0), cfg.recipe().segmentFrames(), cfg.threads());
         Manifest prepared = new DatasetPrep(prep, progress, System.err).run(cfg.data(), dataset);
         double melSeconds = (System.nanoTime() - t0) / 1e9;
-        Folds folds = Folds.stratified(dataset, prepared, cfg.folds(), cfg.recipe().seed());
+        Folds folds = Folds.stratified(dataset, prepared, cfg.folds(), cfg.foldAssignmentSeed());
         Path foldsFile = cfg.work().resolve(FOLDS_FILE);
         folds.write(foldsFile);
         out.printf("cv: %d clips in %d genres from %s (%d rejected), log-mels in %.1f s; %d folds, seed %d -> %s%n", folds.clips().size(),
                 folds.genres().size(), cfg.data(), prepared.rejects().size(), melSeconds, folds.folds(), folds.seed(), foldsFile);
         out.println("cv: " + PROTOCOL);
-        // An earlier run's outputs (maybe with more folds, or a peer this run skips) must not pass for this run's.
-        for (String stale : List.of("folds", "djl", PEER_JSON)) AtomicFiles.deleteTree(cfg.work().resolve(stale));
+        // An earlier run's outputs (maybe with more folds, or a peer this run skips), and the exports of its fold models by bench
+        // int8 and bench ensemble, must not pass for this run's.
+        for (String stale : List.of("folds", "djl", PEER_JSON, "float", "int8")) AtomicFiles.deleteTree(cfg.work().resolve(stale));
 
         Engine.getInstance(); // loads libtorch, which must be there before its thread count is set
         JniUtils.setNumThreads(cfg.threads());
@@ -111,6 +119,7 @@ public final class CvBenchmark {
         r.put("foldsFile", foldsFile.toAbsolutePath().normalize().toString());
         r.put("folds", folds.folds());
         r.put("seed", folds.seed());
+        r.put("trainingSeed", cfg.recipe().seed());
         r.put("epochs", cfg.recipe().epochs());
         r.put("clips", folds.clips().size());
         r.put("genres", folds.genres());
