@@ -61,6 +61,8 @@ final class BenchCommand implements Command {
         o.addOption(Flags.value("qat-lr", "X", "int8: peak learning rate of that fine-tuning (default " + QuantAwareTuning.Options.defaults().lr() + ")"));
         o.addOption(Flags.value("members", "LIST", "ensemble: comma-separated work folders of bench cv runs with one --fold-seed and"
                 + " different --seed (e.g. data/bench/cv-work,data/bench/cv-f0-s1-work)"));
+        o.addOption(Flags.flag("int8", "ensemble: also score the members' int8 models (run bench int8 --cv-work on each member first) and"
+                + " their agreement with float"));
         o.addOption(Flags.value("hops", "LIST", "hop: evaluation segment hops in frames (default 128,64,32,16)"));
         o.addOption(Flags.value("python", "EXE", "python with the peer (torchaudio or torchvision) (default /usr/bin/python3)"));
         o.addOption(Flags.value("folds", "N", "cv: folds, stratified by genre, assigned per clip (default 5)"));
@@ -193,12 +195,13 @@ final class BenchCommand implements Command {
         if (!cmd.hasOption("members")) throw new IllegalArgumentException("ensemble: --members DIR,DIR[,...] is required (bench cv work folders)");
         List<Path> members = java.util.Arrays.stream(cmd.getOptionValue("members").split(",")).map(String::trim).filter(s -> !s.isEmpty())
                 .map(Path::of).toList();
-        EnsembleCvBenchmark.Config cfg = new EnsembleCvBenchmark.Config(members, Flags.intValue(cmd, "threads", 1));
+        EnsembleCvBenchmark.Config cfg = new EnsembleCvBenchmark.Config(members, Flags.intValue(cmd, "threads", 1), cmd.hasOption("int8"));
         Map<String, Object> result = new EnsembleCvBenchmark(cfg, System.out, Progress.auto()).run();
         Json.write(output, result);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("members", result.get("members"));
         params.put("threads", cfg.threads());
+        params.put("int8", cfg.int8());
         Map<String, String> inputs = new LinkedHashMap<>();
         for (Path m : members) inputs.put(m.resolve(CvBenchmark.FOLDS_FILE) + ".sha256", Hashes.sha256(m.resolve(CvBenchmark.FOLDS_FILE)));
         RunRecord.of("bench ensemble", params, null, inputs, started, Map.of("results", output.toString())).writeFile(runRecordFile(output));

@@ -32,11 +32,22 @@ import java.util.Map;
  * nothing is chosen on the held-out folds.
  */
 public final class EnsembleCvBenchmark {
-    public record Config(List<Path> members, int threads) {}
+    /** @param int8 also score the members' int8 models from {@code bench int8} ({@code work/int8/fold-K/model-int8.onnx}) */
+    public record Config(List<Path> members, int threads, boolean int8) {
+        public Config(List<Path> members, int threads) {
+            this(members, threads, false);
+        }
+    }
+
+    /**
+     * The same model or ensemble from its members' int8 models: accuracies, and top-1 agreement with the float one over all
+     * held-out segments and clips (clip predictions from the mean of segment probabilities).
+     */
+    public record Int8Row(double clipMean, double pooledSegmentAccuracy, double segmentAgreement, double clipAgreement) {}
 
     /** One model or ensemble over all folds: clip accuracy per fold, its mean and spread, pooled segment accuracy. */
     public record Row(String model, List<String> archs, List<Long> trainingSeeds, List<Double> clipAccuracy, double clipMean, double clipStd,
-                      List<Double> segmentAccuracy, double segmentMean, double segmentStd, double pooledSegmentAccuracy) {}
+                      List<Double> segmentAccuracy, double segmentMean, double segmentStd, double pooledSegmentAccuracy, Int8Row int8) {}
 
     private final Config cfg;
     private final PrintStream out;
@@ -62,6 +73,7 @@ public final class EnsembleCvBenchmark {
         List<String> archs = new ArrayList<>();
         // probs[member][fold]: every held-out segment's class probabilities; the test views agree across members (checked).
         float[][][][] probs = new float[m][k][][];
+        float[][][][] int8 = cfg.int8() ? new float[m][k][][] : null;
         List<SegmentDataset> tests = new ArrayList<>();
         List<String> genres = null;
         for (int i = 0; i < m; i++) {
@@ -83,16 +95,23 @@ public final class EnsembleCvBenchmark {
                 try (OnnxModel model = new OnnxModel(floatModel(cfg.members().get(i), run), cfg.threads())) {
                     probs[i][f] = OnnxEvaluation.of(model, test, genres).probabilities();
                 }
+                if (int8 != null) {
+                    Path q = cfg.members().get(i).resolve("int8").resolve(run.getFileName()).resolve(ModelPackage.INT8_MODEL);
+                    if (!Files.isRegularFile(q)) throw new IOException(q + ": missing; run genre bench int8 --cv-work " + cfg.members().get(i) + " first");
+                    try (OnnxModel model = new OnnxModel(q, cfg.threads())) {
+                        int8[i][f] = OnnxEvaluation.of(model, test, genres).probabilities();
+                    }
+                }
             }
         }
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < m; i++) {
             rows.add(score("member " + (i + 1) + " (" + cfg.members().get(i).getFileName() + ")", List.of(archs.get(i)), List.of(seeds.get(i)),
-                    new int[] {i}, probs, tests, genres));
+                    new int[] {i}, probs, int8, tests, genres));
         }
         for (int j = 2; j <= m; j++) {
             int[] first = java.util.stream.IntStream.range(0, j).toArray();
-            rows.add(score("ensemble of " + j, archs.subList(0, j), seeds.subList(0, j), first, probs, tests, genres));
+            rows.add(score("ensemble of " + j, archs.subList(0, j), seeds.subList(0, j), first, probs, int8, tests, genres));
         }
         out.printf("ensemble: %d members on %d folds (fold seed %d), %d held-out segments%n", m, k, folds.seed(),
                 tests.stream().mapToInt(SegmentDataset::size).sum());
@@ -103,6 +122,15 @@ public final class EnsembleCvBenchmark {
                     String.join(" / ", r.clipAccuracy().stream().map(c -> String.format("%.2f", c)).toList()), r.clipMean(), r.clipStd(),
                     r.segmentMean(), r.segmentStd(), r.pooledSegmentAccuracy());
         }
+        if (int8 != null) {
+            out.println();
+            out.println("| model (int8) | clip acc mean | segment acc (pooled) | top-1 agreement with float, segments | clips |");
+            out.println("|---|---|---|---|---|");
+            for (Row r : rows) {
+                out.printf("| %s | %.3f | %.3f | %.4f | %.3f |%n", r.model(), r.int8().clipMean(), r.int8().pooledSegmentAccuracy(),
+                        r.int8().segmentAgreement(), r.int8().clipAgreement());
+            }
+        }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("format", "genre-bench-ensemble/1");
         r.put("protocol", "bench cv runs on one fold assignment with different training seeds; on each held-out fold the members' float ONNX"
@@ -111,11 +139,13 @@ public final class EnsembleCvBenchmark {
         r.put("members", cfg.members().stream().map(p -> p.toAbsolutePath().normalize().toString()).toList());
         r.put("foldSeed", folds.seed());
         r.put("folds", k);
+        r.put("int8", cfg.int8());
         r.put("rows", rows);
         return r;
     }
 
-    private static Row score(String name, List<String> archs, List<Long> seeds, int[] members, float[][][][] probs, List<SegmentDataset> tests, List<String> genres) {
+    private static Row score(String name, List<String> archs, List<Long> seeds, int[] members, float[][][][] probs, float[][][][] int8,
+                             List<SegmentDataset> tests, List<String> genres) {
         int k = tests.size();
         double[] clip = new double[k], seg = new double[k];
         long correct = 0, segments = 0;
@@ -129,7 +159,40 @@ public final class EnsembleCvBenchmark {
         }
         CvSummary.MeanStd c = CvSummary.MeanStd.of(clip), s = CvSummary.MeanStd.of(seg);
         return new Row(name, List.copyOf(archs), List.copyOf(seeds), java.util.Arrays.stream(clip).boxed().toList(), c.mean(), c.std(),
-                java.util.Arrays.stream(seg).boxed().toList(), s.mean(), s.std(), (double) correct / segments);
+                java.util.Arrays.stream(seg).boxed().toList(), s.mean(), s.std(), (double) correct / segments,
+                int8 == null ? null : scoreInt8(members, probs, int8, tests, genres));
+    }
+
+    private static Int8Row scoreInt8(int[] members, float[][][][] probs, float[][][][] int8, List<SegmentDataset> tests, List<String> genres) {
+        int k = tests.size();
+        double clip = 0;
+        long correct = 0, segments = 0, sameSegments = 0, sameClips = 0, clips = 0;
+        for (int f = 0; f < k; f++) {
+            float[][] fp = average(probs, members, f), q = average(int8, members, f);
+            Evaluation e = Evaluation.of(q, tests.get(f), genres);
+            clip += e.clipAccuracy() / k;
+            correct += Math.round(e.segmentAccuracy() * e.segments());
+            segments += e.segments();
+            for (int s = 0; s < fp.length; s++) if (Evaluation.argmax(fp[s]) == Evaluation.argmax(q[s])) sameSegments++;
+            double[][] cf = clipMeans(fp, tests.get(f)), cq = clipMeans(q, tests.get(f));
+            for (int c = 0; c < cf.length; c++) {
+                if (argmax(cf[c]) == argmax(cq[c])) sameClips++;
+                clips++;
+            }
+        }
+        return new Int8Row(clip, (double) correct / segments, (double) sameSegments / segments, (double) sameClips / clips);
+    }
+
+    private static double[][] clipMeans(float[][] p, SegmentDataset data) {
+        double[][] mean = new double[data.clipCount()][p[0].length];
+        for (int s = 0; s < p.length; s++) for (int c = 0; c < p[s].length; c++) mean[data.clipOf(s)][c] += p[s][c];
+        return mean; // sums: the argmax is the mean's
+    }
+
+    private static int argmax(double[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
+        return best;
     }
 
     private static String archLabel(List<String> archs) {

@@ -17,7 +17,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * scores every held-out clip once per hop, with more segments at a shorter hop; {@code bench ensemble}
  * scores a second run on the same folds (another training seed) alone and averaged with the first.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // hop first: it checks that bench int8 has not run yet
 class CvFoldBenchmarksTest {
     private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
 
@@ -45,6 +49,7 @@ class CvFoldBenchmarksTest {
     }
 
     @Test
+    @Order(2)
     void ensembleScoresEachMemberAsItsCrossValidationDidAndTheirAverage() throws Exception {
         // The second member: same folds (fold seed 5), another training seed.
         Path work2 = tmp.resolve("cv-seed6-work");
@@ -80,6 +85,24 @@ class CvFoldBenchmarksTest {
         IOException e = assertThrows(IOException.class, () -> EnsembleCvBenchmark.sameFolds(List.of(work, other)));
         assertTrue(e.getMessage().contains(other.resolve(CvBenchmark.FOLDS_FILE).toString()) && e.getMessage().contains("--fold-seed"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new EnsembleCvBenchmark(new EnsembleCvBenchmark.Config(List.of(work), 1), QUIET, Progress.none()));
+
+        // int8: every member needs bench int8's exports (the first has them from the hop test); then each member's int8 row is
+        // what bench int8 measured on the same held-out segments.
+        EnsembleCvBenchmark.Config withInt8 = new EnsembleCvBenchmark.Config(List.of(work, work2), 1, true);
+        IOException noInt8 = assertThrows(IOException.class, () -> new EnsembleCvBenchmark(withInt8, QUIET, Progress.none()).run());
+        assertTrue(noInt8.getMessage().contains(work2.resolve("int8").toString()) && noInt8.getMessage().contains("bench int8"), noInt8.getMessage());
+        Map<String, Object> q2 = new Int8CvBenchmark(new Int8CvBenchmark.Config(work2, 64, 0, null), QUIET, Progress.none()).run();
+        @SuppressWarnings("unchecked")
+        List<EnsembleCvBenchmark.Row> qRows = (List<EnsembleCvBenchmark.Row>) new EnsembleCvBenchmark(withInt8, QUIET, Progress.none()).run().get("rows");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> pooled = (Map<String, Object>) q2.get("pooled");
+        int segments = (Integer) pooled.get("segments");
+        assertEquals((Double) pooled.get("top1Agreement"), qRows.get(1).int8().segmentAgreement(), 1.0 / segments + 1e-9);
+        assertEquals((Double) pooled.get("int8SegmentAccuracy"), qRows.get(1).int8().pooledSegmentAccuracy(), 1.0 / segments + 1e-9);
+        for (EnsembleCvBenchmark.Row row : qRows) {
+            assertEquals(row.clipMean(), rows.get(qRows.indexOf(row)).clipMean(), 1e-12, "float scores unchanged by --int8");
+            assertTrue(row.int8().clipAgreement() >= 0 && row.int8().clipAgreement() <= 1);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -89,6 +112,7 @@ class CvFoldBenchmarksTest {
     }
 
     @Test
+    @Order(1)
     void hopNeedsTheFoldExportsThenScoresEveryHeldOutClipOncePerHop() throws Exception {
         SegmentHopBenchmark.Config cfg = new SegmentHopBenchmark.Config(work, List.of(128, 32), 1);
         IOException missing = assertThrows(IOException.class, () -> new SegmentHopBenchmark(cfg, QUIET).run());
