@@ -144,60 +144,63 @@ public final class EnsembleCvBenchmark {
         return r;
     }
 
+    /** Per-fold clip and segment accuracy, and segment accuracy pooled over the folds, of one set of held-out probabilities. */
+    private record FoldScores(double[] clip, double[] segment, double pooledSegment) {
+        static FoldScores of(float[][][] perFold, List<SegmentDataset> tests, List<String> genres) {
+            int k = tests.size();
+            double[] clip = new double[k], seg = new double[k];
+            long correct = 0, segments = 0;
+            for (int f = 0; f < k; f++) {
+                Evaluation e = Evaluation.of(perFold[f], tests.get(f), genres);
+                clip[f] = e.clipAccuracy();
+                seg[f] = e.segmentAccuracy();
+                correct += Math.round(e.segmentAccuracy() * e.segments());
+                segments += e.segments();
+            }
+            return new FoldScores(clip, seg, (double) correct / segments);
+        }
+    }
+
     private static Row score(String name, List<String> archs, List<Long> seeds, int[] members, float[][][][] probs, float[][][][] int8,
                              List<SegmentDataset> tests, List<String> genres) {
-        int k = tests.size();
-        double[] clip = new double[k], seg = new double[k];
-        long correct = 0, segments = 0;
-        for (int f = 0; f < k; f++) {
-            float[][] mean = average(probs, members, f);
-            Evaluation e = Evaluation.of(mean, tests.get(f), genres);
-            clip[f] = e.clipAccuracy();
-            seg[f] = e.segmentAccuracy();
-            correct += Math.round(e.segmentAccuracy() * e.segments());
-            segments += e.segments();
+        float[][][] mean = averageFolds(probs, members, tests.size());
+        FoldScores fs = FoldScores.of(mean, tests, genres);
+        CvSummary.MeanStd c = CvSummary.MeanStd.of(fs.clip()), s = CvSummary.MeanStd.of(fs.segment());
+        return new Row(name, List.copyOf(archs), List.copyOf(seeds), java.util.Arrays.stream(fs.clip()).boxed().toList(), c.mean(), c.std(),
+                java.util.Arrays.stream(fs.segment()).boxed().toList(), s.mean(), s.std(), fs.pooledSegment(),
+                int8 == null ? null : scoreInt8(mean, averageFolds(int8, members, tests.size()), tests, genres));
+    }
+
+    /** The int8 model's (or ensemble's) accuracies, and how often its segment and clip predictions equal the float one's. */
+    private static Int8Row scoreInt8(float[][][] fp, float[][][] q, List<SegmentDataset> tests, List<String> genres) {
+        FoldScores fs = FoldScores.of(q, tests, genres);
+        long segments = 0, sameSegments = 0, sameClips = 0, clips = 0;
+        for (int f = 0; f < tests.size(); f++) {
+            for (int s = 0; s < fp[f].length; s++) if (Evaluation.argmax(fp[f][s]) == Evaluation.argmax(q[f][s])) sameSegments++;
+            segments += fp[f].length;
+            double[][] cf = clipSums(fp[f], tests.get(f)), cq = clipSums(q[f], tests.get(f));
+            for (int c = 0; c < cf.length; c++) if (Evaluation.argmax(cf[c]) == Evaluation.argmax(cq[c])) sameClips++;
+            clips += cf.length;
         }
-        CvSummary.MeanStd c = CvSummary.MeanStd.of(clip), s = CvSummary.MeanStd.of(seg);
-        return new Row(name, List.copyOf(archs), List.copyOf(seeds), java.util.Arrays.stream(clip).boxed().toList(), c.mean(), c.std(),
-                java.util.Arrays.stream(seg).boxed().toList(), s.mean(), s.std(), (double) correct / segments,
-                int8 == null ? null : scoreInt8(members, probs, int8, tests, genres));
+        return new Int8Row(CvSummary.MeanStd.of(fs.clip()).mean(), fs.pooledSegment(), (double) sameSegments / segments, (double) sameClips / clips);
     }
 
-    private static Int8Row scoreInt8(int[] members, float[][][][] probs, float[][][][] int8, List<SegmentDataset> tests, List<String> genres) {
-        int k = tests.size();
-        double clip = 0;
-        long correct = 0, segments = 0, sameSegments = 0, sameClips = 0, clips = 0;
-        for (int f = 0; f < k; f++) {
-            float[][] fp = average(probs, members, f), q = average(int8, members, f);
-            Evaluation e = Evaluation.of(q, tests.get(f), genres);
-            clip += e.clipAccuracy() / k;
-            correct += Math.round(e.segmentAccuracy() * e.segments());
-            segments += e.segments();
-            for (int s = 0; s < fp.length; s++) if (Evaluation.argmax(fp[s]) == Evaluation.argmax(q[s])) sameSegments++;
-            double[][] cf = clipMeans(fp, tests.get(f)), cq = clipMeans(q, tests.get(f));
-            for (int c = 0; c < cf.length; c++) {
-                if (argmax(cf[c]) == argmax(cq[c])) sameClips++;
-                clips++;
-            }
-        }
-        return new Int8Row(clip, (double) correct / segments, (double) sameSegments / segments, (double) sameClips / clips);
-    }
-
-    private static double[][] clipMeans(float[][] p, SegmentDataset data) {
-        double[][] mean = new double[data.clipCount()][p[0].length];
-        for (int s = 0; s < p.length; s++) for (int c = 0; c < p[s].length; c++) mean[data.clipOf(s)][c] += p[s][c];
-        return mean; // sums: the argmax is the mean's
-    }
-
-    private static int argmax(double[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
-        return best;
+    /** Each clip's summed segment probabilities: its argmax is the clip prediction (the mean's). */
+    private static double[][] clipSums(float[][] p, SegmentDataset data) {
+        double[][] sum = new double[data.clipCount()][p[0].length];
+        for (int s = 0; s < p.length; s++) for (int c = 0; c < p[s].length; c++) sum[data.clipOf(s)][c] += p[s][c];
+        return sum;
     }
 
     private static String archLabel(List<String> archs) {
         java.util.Set<String> distinct = new java.util.LinkedHashSet<>(archs);
         return distinct.size() == 1 ? distinct.iterator().next() : distinct.size() + " architectures";
+    }
+
+    private static float[][][] averageFolds(float[][][][] probs, int[] members, int folds) {
+        float[][][] mean = new float[folds][][];
+        for (int f = 0; f < folds; f++) mean[f] = average(probs, members, f);
+        return mean;
     }
 
     /** Mean over the given members of fold f's segment probabilities. */

@@ -65,7 +65,7 @@ public record Evaluation(double segmentAccuracy, double clipAccuracy, int segmen
         return best;
     }
 
-    static int argmax(double[] v) {
+    public static int argmax(double[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) if (v[i] > v[best]) best = i;
         return best;
