@@ -14,6 +14,7 @@ import dev.genre.deploy.onnx.OnnxEvaluation;
 import dev.genre.deploy.onnx.OnnxModel;
 import dev.genre.deploy.onnx.SpecOnnxWriter;
 import dev.genre.deploy.quant.Calibration;
+import dev.genre.deploy.quant.ProbeSegments;
 import dev.genre.deploy.quant.QdqQuantizer;
 import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.deploy.quant.QuantSensitivity;
@@ -56,10 +57,16 @@ public final class Exporter {
         }
     }
 
-    /** int8 against float on one split: accuracies, top-1 agreement, size and latency ratios. */
+    /** Held-out-like blends of training segments that judge quantization choices when the dataset has no validation split. */
+    static final int MIXUP_PROBE_SEGMENTS = 800;
+
+    /**
+     * int8 against float on one split: accuracies, top-1 agreement, size and latency ratios; and the
+     * probe the calibration method and float layers were chosen on ({@code valid} or {@code train-mixup}).
+     */
     public record QuantReport(String method, String split, double floatSegmentAccuracy, double int8SegmentAccuracy,
                               double floatClipAccuracy, double int8ClipAccuracy, double top1Agreement, int segments,
-                              Map<String, Double> validAgreementByMethod, long floatBytes, long int8Bytes, double sizeRatio,
+                              String probe, Map<String, Double> probeAgreementByMethod, long floatBytes, long int8Bytes, double sizeRatio,
                               double floatLatencyMs, double int8LatencyMs, double latencyRatio, List<String> floatNodes,
                               double allInt8SegmentAccuracy, double allInt8Agreement, QuantSensitivity.Result sensitivity,
                               List<QuantAwareTuning.Epoch> tuning) {}
@@ -136,12 +143,18 @@ public final class Exporter {
         Calibration c = Calibration.run(model, QdqQuantizer.tensorsToCalibrate(model), batches, mels, frames);
         progress.finish();
         // Choices are made on the validation split, or, in a dataset without one (a cross-validation
-        // fold), on non-overlapping training segments: never on the test split that is reported.
+        // fold), on blends of training segments (held-out-like, see ProbeSegments): never on the
+        // test split that is reported.
         SegmentDataset valid = SegmentDataset.load(dataset, Split.VALID, frames, setup.config().evalHop());
-        String probeSplit = "valid";
-        if (valid.size() == 0) {
-            valid = SegmentDataset.load(dataset, Split.TRAIN, frames, frames);
-            probeSplit = "train";
+        ProbeSegments probe;
+        String probeSplit;
+        if (valid.size() > 0) {
+            probe = ProbeSegments.of(valid);
+            probeSplit = "valid";
+        } else {
+            SegmentDataset train = SegmentDataset.load(dataset, Split.TRAIN, frames, frames);
+            probe = ProbeSegments.mixup(train, Math.min(MIXUP_PROBE_SEGMENTS, 2 * train.size()), o.seed());
+            probeSplit = "train-mixup";
         }
         SegmentDataset test = SegmentDataset.load(dataset, Split.TEST, frames, setup.config().evalHop());
         List<String> genres = setup.genres();
@@ -149,7 +162,7 @@ public final class Exporter {
         float[][] floatValid, floatTestProbs;
         Evaluation floatTest;
         try (OnnxModel f = new OnnxModel(floatBytes, 1)) {
-            floatValid = OnnxEvaluation.of(f, valid, genres).probabilities();
+            floatValid = probe.probabilities(f);
             OnnxEvaluation ft = OnnxEvaluation.of(f, test, genres);
             floatTest = ft.evaluation();
             floatTestProbs = ft.probabilities();
@@ -160,7 +173,7 @@ public final class Exporter {
         Calibration.Method bestMethod = null;
         double bestDivergence = Double.MAX_VALUE;
         for (Calibration.Method method : Calibration.Method.values()) {
-            QuantSensitivity.Score sc = QuantSensitivity.score(model, c.ranges(method), means, Set.of(), valid, genres, floatValid);
+            QuantSensitivity.Score sc = QuantSensitivity.score(model, c.ranges(method), means, Set.of(), probe, floatValid);
             agreementByMethod.put(method.name().toLowerCase(), sc.agreement());
             if (sc.divergence() < bestDivergence) {
                 bestDivergence = sc.divergence();
@@ -178,8 +191,8 @@ public final class Exporter {
             tuned = QuantAwareTuning.tune(trained, ranges, o.tuning(), progress);
             means = Map.of();
         } else if (o.sensitivity()) {
-            progress.start("int8 sensitivity of each layer on " + valid.size() + " " + probeSplit + " segments", 1);
-            sens = QuantSensitivity.measure(model, ranges, means, valid, genres, floatValid);
+            progress.start("int8 sensitivity of each layer on " + probe.size() + " " + probeSplit + " segments", 1);
+            sens = QuantSensitivity.measure(model, ranges, means, probe, floatValid);
             progress.finish();
             floatNodes = sens.floatNodes();
         }
@@ -202,7 +215,7 @@ public final class Exporter {
         AtomicFiles.write(dir.resolve(ModelPackage.INT8_MODEL), int8Bytes);
         QuantReport r = new QuantReport(bestMethod.name().toLowerCase(), "test", floatTest.segmentAccuracy(), qt.evaluation().segmentAccuracy(),
                 floatTest.clipAccuracy(), qt.evaluation().clipAccuracy(), OnnxEvaluation.agreement(floatTestProbs, qt.probabilities()),
-                test.size(), agreementByMethod, floatBytes.length, int8Bytes.length, (double) int8Bytes.length / floatBytes.length,
+                test.size(), probeSplit, agreementByMethod, floatBytes.length, int8Bytes.length, (double) int8Bytes.length / floatBytes.length,
                 fl.p50(), ql.p50(), ql.p50() / fl.p50(), floatNodes, all.evaluation().segmentAccuracy(),
                 OnnxEvaluation.agreement(floatTestProbs, all.probabilities()), sens, tuned == null ? null : tuned.history());
         Json.write(dir.resolve(ModelPackage.QUANT), r);

@@ -3,7 +3,6 @@ package dev.genre.deploy.quant;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import dev.genre.dataset.SegmentDataset;
 import dev.genre.deploy.onnx.OnnxEvaluation;
 import dev.genre.deploy.onnx.OnnxModel;
 import java.io.IOException;
@@ -18,10 +17,9 @@ import java.util.Set;
  * Which layers cost accuracy under int8, and the fix. Each weighted layer (and each squeeze-and-
  * excitation unit as a whole) is kept in float alone
  * (everything else int8) and scored by how far the int8 model's class probabilities then are from
- * float's: the mean KL divergence over probe segments. Divergence, not top-1 agreement: the probe
- * is often training data, on which the model is so confident that int8 almost never flips a
- * prediction (agreement 0.998 on the training folds of GTZAN while it was 0.94 on the held-out
- * ones), yet the probabilities move, and they move most where a layer's quantization hurts.
+ * float's: the mean KL divergence over probe segments ({@link ProbeSegments}). Divergence, not
+ * top-1 agreement: it sees probabilities move before a decision flips, and they move most where a
+ * layer's quantization hurts.
  * The layers that remove the most divergence are then kept in float, one at a time, while each
  * removes at least {@link #MIN_REDUCTION} of what is left, up to {@link #MAX_FLOAT} layers.
  */
@@ -43,9 +41,9 @@ public final class QuantSensitivity {
 
     private QuantSensitivity() {}
 
-    public static Result measure(ModelProto model, Map<String, float[]> ranges, Map<String, double[]> means, SegmentDataset probe,
-                                 List<String> genres, float[][] floatProbs) throws IOException {
-        Score base = score(model, ranges, means, Set.of(), probe, genres, floatProbs);
+    public static Result measure(ModelProto model, Map<String, float[]> ranges, Map<String, double[]> means, ProbeSegments probe,
+                                 float[][] floatProbs) throws IOException {
+        Score base = score(model, ranges, means, Set.of(), probe, floatProbs);
         List<Layer> layers = new ArrayList<>();
         // Candidates: every conv outside SE paths, the classifier, and each SE unit as a whole.
         List<String> candidates = new ArrayList<>();
@@ -54,7 +52,7 @@ public final class QuantSensitivity {
         }
         candidates.addAll(QdqQuantizer.excitationUnits(model.getGraph()));
         for (String c : candidates) {
-            double d = score(model, ranges, means, Set.of(c), probe, genres, floatProbs).divergence();
+            double d = score(model, ranges, means, Set.of(c), probe, floatProbs).divergence();
             layers.add(new Layer(c, d, base.divergence() > 0 ? 1 - d / base.divergence() : 0));
         }
         layers.sort(Comparator.comparingDouble(Layer::reduction).reversed());
@@ -63,7 +61,7 @@ public final class QuantSensitivity {
         for (Layer l : layers) {
             if (keep.size() >= MAX_FLOAT || l.reduction() < MIN_REDUCTION) break;
             keep.add(l.node());
-            Score s = score(model, ranges, means, keep, probe, genres, floatProbs);
+            Score s = score(model, ranges, means, keep, probe, floatProbs);
             if (s.divergence() > fixed.divergence() * (1 - MIN_REDUCTION)) keep.remove(l.node()); // not enough on top of the others
             else fixed = s;
         }
@@ -72,10 +70,10 @@ public final class QuantSensitivity {
 
     /** The model quantized with {@code ranges}, {@code floatNodes} kept float, against float on the probe. */
     public static Score score(ModelProto model, Map<String, float[]> ranges, Map<String, double[]> means, Set<String> floatNodes,
-                              SegmentDataset probe, List<String> genres, float[][] floatProbs) throws IOException {
+                              ProbeSegments probe, float[][] floatProbs) throws IOException {
         float[][] q;
         try (OnnxModel m = new OnnxModel(QdqQuantizer.quantize(model, ranges, floatNodes, means).toByteArray(), 1)) {
-            q = OnnxEvaluation.of(m, probe, genres).probabilities();
+            q = probe.probabilities(m);
         }
         return new Score(divergence(floatProbs, q), OnnxEvaluation.agreement(floatProbs, q));
     }

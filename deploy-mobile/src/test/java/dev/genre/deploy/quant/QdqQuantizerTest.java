@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The quantizer's fixes on small real graphs run by ONNX Runtime: bias correction, the Relu rule, MSE ranges. */
+/** The quantizer's fixes on small real graphs run by ONNX Runtime: bias correction, the Relu rule, MSE and segment-quantile ranges. */
 class QdqQuantizerTest {
     // 16 x 16 maps: the correction uses channel means and ignores the zero padding, which a small map's border would dominate.
     static final int C_IN = 8, C_OUT = 16, H = 16, N = 32;
@@ -110,6 +110,32 @@ class QdqQuantizerTest {
         // conv2 in float reads its input raw: had the Relu been folded into conv's uint8 range, it would read unclamped negatives.
         ModelProto q = QdqQuantizer.quantize(model, cal.ranges(Calibration.Method.MINMAX), Set.of("conv2"), cal.channelMeans());
         assertTrue(meanShift(run(q, in), f) < 0.02, "float conv2 after a Relu agrees with float: " + meanShift(run(q, in), f));
+    }
+
+    @Test
+    void segmentQuantileRangesIgnoreAFewExtremeSegmentsThatPooledMethodsFollow() throws Exception {
+        // 32 segments, two of them 40x louder: as quiet passages drive a trained MobileNetV3's head.
+        ModelProto model = convModel(false, 11);
+        float[] x = inputs(12);
+        int per = C_IN * H * H;
+        for (int s : new int[] {7, 20}) for (int i = s * per; i < (s + 1) * per; i++) x[i] *= 40;
+        Calibration cal = Calibration.run(model, QdqQuantizer.tensorsToCalibrate(model), List.of(x), new long[] {C_IN, H, H});
+        String conv = QdqQuantizer.tensorsToCalibrate(model).get(0);
+        float[] minMax = cal.ranges(Calibration.Method.MINMAX).get(conv), seg = cal.ranges(Calibration.Method.SEGMENT_90).get(conv);
+        assertTrue(seg[1] < minMax[1] / 10 && seg[0] > minMax[0] / 10, "the two loud segments set min/max, not the 90% range: "
+                + java.util.Arrays.toString(minMax) + " vs " + java.util.Arrays.toString(seg));
+        // And the ordinary 30 segments come out of int8 closer to float with it.
+        float[][] f = run(model, x), mm = run(QdqQuantizer.quantize(model, cal.ranges(Calibration.Method.MINMAX), Set.of(), Map.of()), x),
+                sq = run(QdqQuantizer.quantize(model, cal.ranges(Calibration.Method.SEGMENT_90), Set.of(), Map.of()), x);
+        double errMinMax = 0, errSeg = 0;
+        for (int s = 0; s < N; s++) {
+            if (s == 7 || s == 20) continue;
+            for (int c = 0; c < C_OUT; c++) {
+                errMinMax += Math.abs(mm[s][c] - f[s][c]);
+                errSeg += Math.abs(sq[s][c] - f[s][c]);
+            }
+        }
+        assertTrue(errSeg < errMinMax / 4, "ordinary segments' int8 error: " + errMinMax + " with min/max, " + errSeg + " with the 90% range");
     }
 
     @Test
