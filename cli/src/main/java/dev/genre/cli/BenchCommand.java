@@ -56,6 +56,8 @@ final class BenchCommand implements Command {
         o.addOption(Flags.value("arch", "NAME|spec.json", "cv: the network this project trains (default " + CvBenchmark.ARCH
                 + "; e.g. a search's best-spec.json); the PyTorch peer always trains torchvision's MobileNetV3-Small"));
         o.addOption(Flags.flag("no-specaugment", "cv: train the genre recipe without time/frequency masking"));
+        o.addOption(Flags.value("segment-frames", "N", "cv: frames per training and evaluation segment of the genre recipe (default "
+                + TrainConfig.defaults().segmentFrames() + "; hops stay " + TrainConfig.defaults().trainHop() + ")"));
         o.addOption(Flags.value("cv-work", "DIR", "int8, hop: the cross-validation work folder of bench cv (default data/bench/cv-work)"));
         o.addOption(Flags.value("qat-epochs", "N", "int8: epochs of quantization-aware fine-tuning of each fold's int8 model (default 0: post-training only)"));
         o.addOption(Flags.value("qat-lr", "X", "int8: peak learning rate of that fine-tuning (default " + QuantAwareTuning.Options.defaults().lr() + ")"));
@@ -132,7 +134,7 @@ final class BenchCommand implements Command {
         TrainConfig recipe = new TrainConfig(r.epochs(), r.batch(), r.optimizer(), r.lr(), r.momentum(),
                 Flags.doubleValue(cmd, "weight-decay", r.weightDecay()), Flags.intValue(cmd, "warmup-epochs", r.warmupEpochs()),
                 r.labelSmoothing(), mixup, noAugment ? 0 : r.freqMasks(), r.freqMaskWidth(), noAugment ? 0 : r.timeMasks(), r.timeMaskWidth(),
-                r.segmentFrames(), r.trainHop(), r.evalHop(), r.seed());
+                Flags.intValue(cmd, "segment-frames", r.segmentFrames()), r.trainHop(), r.evalHop(), r.seed());
         CvBenchmark.Config cfg = new CvBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
                 workOf(output), Flags.intValue(cmd, "folds", 5), recipe,
                 Flags.intValue(cmd, "threads", 2), cmd.hasOption("no-peer") ? null : home.resolve("bench/pytorch_cv.py"),
