@@ -32,9 +32,10 @@ public final class Calibration {
      * expected squared error of uint8 quantization over the histogram, clipping error against
      * rounding error (as PyTorch's HistogramObserver does). SEGMENT_q: the range that holds every
      * value of q% of the calibration segments (the q-quantile of the segments' maxima, likewise for
-     * minima): the other three pool values, so a few segments with extreme activations set their
-     * ranges, and trained MobileNetV3s have such segments (on GTZAN, quiet passages reach 50-100x
-     * the median segment's maximum in the head, which left ordinary segments one or two uint8 steps there under min/max).
+     * minima). The other three pool values, so a few segments with extreme activations set their
+     * ranges, and trained MobileNetV3s have such segments: on GTZAN, quiet passages drive the head to
+     * 50-100x the median segment's maximum, leaving ordinary segments one or two uint8 steps there
+     * under min/max.
      */
     public enum Method {
         MINMAX(1), PERCENTILE(1), MSE(1), SEGMENT_80(0.80), SEGMENT_90(0.90), SEGMENT_95(0.95);

@@ -14,11 +14,11 @@ import java.util.SplittableRandom;
  *
  * <p>A held-out split is the right probe. Without one (a cross-validation fold), the training
  * segments are a poor stand-in: the model has memorised them and is so confident that int8 almost
- * never flips a prediction (on GTZAN folds, 0.99 agreement on training segments where held-out
- * agreement was 0.76-0.90). {@link #mixup} makes held-out-like segments from training ones: two
+ * never flips a prediction (on GTZAN folds, 0.96-0.99 agreement on training segments where held-out
+ * agreement was 0.76-0.96). {@link #mixup} makes held-out-like segments from training ones: two
  * clips blended, which sit between the classes where int8's errors flip decisions, as held-out clips
- * do. Their agreement tracked the held-out agreement within 1-3 points where the training probe's
- * was 3-30 points too optimistic.
+ * do. Their agreement came within 4 points of the held-out agreement in all 15 folds measured,
+ * where the training segments' was up to 22 points too optimistic.
  */
 public final class ProbeSegments {
     /** Blend weights are drawn from [LOW, 1 - LOW]: both clips audible, neither dominant. */
