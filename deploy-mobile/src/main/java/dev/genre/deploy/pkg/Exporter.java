@@ -103,6 +103,10 @@ public final class Exporter {
         try (NDManager m = NDManager.newBaseManager()) {
             TrainedModel tm = TrainedModel.load(trained, m);
             setup = tm.setup();
+            if (setup.normalization().segmentLevel()) {
+                throw new IOException(trained + ": trained with per-segment level normalisation (-Dgenre.level=segment), which the ONNX export"
+                        + " does not write yet");
+            }
             dataset = Path.of(setup.dataset());
             meta.put("genre.labels", String.join(",", setup.genres()));
             meta.put("genre.spec", Json.MAPPER.writeValueAsString(setup.spec()));

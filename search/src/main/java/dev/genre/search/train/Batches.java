@@ -55,8 +55,7 @@ public final class Batches {
     }
 
     private void normalise(float[] x, int off) {
-        float mean = (float) norm.mean(), inv = (float) (1 / norm.std());
-        for (int j = off; j < off + perSegment; j++) x[j] = (x[j] - mean) * inv;
+        norm.apply(x, off, perSegment);
     }
 
     private void specAugment(float[] x, int off, SplittableRandom rng) {

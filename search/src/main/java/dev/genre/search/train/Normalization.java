@@ -1,22 +1,53 @@
 package dev.genre.search.train;
 
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.genre.dataset.SegmentDataset;
 
-/** One mean and standard deviation of the training log-mels (dB), applied to every input. */
-public record Normalization(double mean, double std) {
+/**
+ * How log-mels (dB) are standardised before the network: minus the training mean, over the training
+ * standard deviation.
+ *
+ * @param segmentLevel subtract each segment's own mean level instead of the training mean, so a gain
+ *     change (a constant dB offset) does not reach the network; {@code std} is then the spread around
+ *     the segments' own means. Experimental, for the cross-validated recipe study:
+ *     {@code -Dgenre.level=segment}; the ONNX export does not write it yet and refuses such models.
+ */
+@JsonPropertyOrder({"mean", "std", "segmentLevel"})
+public record Normalization(double mean, double std, boolean segmentLevel) {
+    /** Reads {@code -Dgenre.level}: {@code dataset} (default) or {@code segment}. */
+    static boolean segmentLevelRequested() {
+        String level = System.getProperty("genre.level", "dataset");
+        if (!level.equals("dataset") && !level.equals("segment")) throw new IllegalArgumentException("-Dgenre.level: dataset or segment, not " + level);
+        return level.equals("segment");
+    }
+
     public static Normalization of(SegmentDataset train) {
+        boolean perSegment = segmentLevelRequested();
         double sum = 0, sq = 0;
         long n = 0;
         float[] seg = new float[train.nMels() * train.frames()];
         for (int i = 0; i < train.size(); i++) {
             train.copy(i, seg, 0);
+            double level = perSegment ? mean(seg, 0, seg.length) : 0;
             for (float v : seg) {
-                sum += v;
-                sq += (double) v * v;
+                sum += v - level;
+                sq += (v - level) * (v - level);
             }
             n += seg.length;
         }
         double mean = sum / n;
-        return new Normalization(mean, Math.sqrt(Math.max(1e-6, sq / n - mean * mean)));
+        return new Normalization(perSegment ? 0 : mean, Math.sqrt(Math.max(1e-6, sq / n - mean * mean)), perSegment);
+    }
+
+    /** Standardises x[off .. off+n) in place. */
+    public void apply(float[] x, int off, int n) {
+        float m = (float) (segmentLevel ? mean(x, off, n) : mean), inv = (float) (1 / std);
+        for (int j = off; j < off + n; j++) x[j] = (x[j] - m) * inv;
+    }
+
+    private static double mean(float[] x, int off, int n) {
+        double s = 0;
+        for (int j = off; j < off + n; j++) s += x[j];
+        return s / n;
     }
 }
