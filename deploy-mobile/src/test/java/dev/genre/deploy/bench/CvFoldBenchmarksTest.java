@@ -127,6 +127,10 @@ class CvFoldBenchmarksTest {
         for (Map<String, Object> fold : folds) {
             Exporter.QuantReport report = (Exporter.QuantReport) fold.get("report");
             assertEquals(1, report.tuning().size(), "one epoch of tuning recorded");
+            // A fold has no validation split: the range method is chosen on blends of its training segments.
+            assertEquals("train-mixup", report.probe());
+            assertEquals(java.util.Arrays.stream(dev.genre.deploy.quant.Calibration.Method.values()).map(m -> m.name().toLowerCase()).toList(),
+                    List.copyOf(report.probeAgreementByMethod().keySet()), "every range method scored on the probe");
             assertTrue(report.floatNodes().isEmpty() && report.sensitivity() == null, "tuned models are all int8, without the sensitivity search");
         }
 
