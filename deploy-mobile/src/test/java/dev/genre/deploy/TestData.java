@@ -13,6 +13,7 @@ import dev.genre.audio.synth.ClipSynthesizer;
 import dev.genre.io.Npy;
 import dev.genre.search.net.SpecNetwork;
 import dev.genre.search.spec.NetworkSpec;
+import dev.genre.search.train.Normalization;
 import java.io.File;
 import java.util.Arrays;
 
@@ -72,8 +73,14 @@ public final class TestData {
     }
 
     public static float[][] djlLogits(SpecNetwork net, NDManager m, float[] x, long[] shape, double mean, double std) {
+        return djlLogits(net, m, x, shape, new Normalization(mean, std, false));
+    }
+
+    /** The DJL network's logits for dB segments x, normalised as the trainer does. */
+    public static float[][] djlLogits(SpecNetwork net, NDManager m, float[] x, long[] shape, Normalization normalization) {
         float[] norm = Arrays.copyOf(x, x.length);
-        for (int i = 0; i < norm.length; i++) norm[i] = (float) ((norm[i] - mean) / std);
+        int per = (int) (shape[1] * shape[2] * shape[3]);
+        for (int i = 0; i < shape[0]; i++) normalization.apply(norm, i * per, per);
         try (NDManager sub = m.newSubManager()) {
             float[] y = net.predict(new ParameterStore(sub, false), sub.create(norm, new ai.djl.ndarray.types.Shape(shape))).toFloatArray();
             int n = (int) shape[0], k = y.length / n;

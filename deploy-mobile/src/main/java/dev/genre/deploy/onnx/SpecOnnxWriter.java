@@ -7,6 +7,7 @@ import dev.genre.search.net.TensorNames;
 import dev.genre.search.spec.Activation;
 import dev.genre.search.spec.Layer;
 import dev.genre.search.spec.NetworkSpec;
+import dev.genre.search.train.Normalization;
 import dev.genre.search.spec.SpecResolver;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,8 @@ public final class SpecOnnxWriter {
     public static final String PROBABILITIES = "probabilities";
     /** The output of a one-layer model. */
     public static final String LAYER_OUTPUT = "layer_output";
+    /** A segment's mean level (dB), subtracted from it by a per-segment normalisation; stays float in int8 models. */
+    public static final String NORMALIZE_LEVEL = "normalize_level";
 
     private final OnnxGraph g;
     private final FoldedWeights w;
@@ -34,12 +37,23 @@ public final class SpecOnnxWriter {
 
     /** @param mean, std the training normalisation of the input (0 and 1 for none) */
     public static ModelProto write(NetworkSpec spec, FoldedWeights weights, double mean, double std, Map<String, String> metadata) {
+        return write(spec, weights, new Normalization(mean, std, false), metadata);
+    }
+
+    /**
+     * @param norm the training normalisation, written as the graph's first nodes so an app feeds dB:
+     *     Sub and Div by constants, or with a per-segment level, Sub of the segment's own mean
+     *     ({@link #NORMALIZE_LEVEL}, a ReduceMean) first
+     */
+    public static ModelProto write(NetworkSpec spec, FoldedWeights weights, Normalization norm, Map<String, String> metadata) {
         SpecOnnxWriter wr = new SpecOnnxWriter(spec.name() == null ? "genre" : spec.name(), weights);
         OnnxGraph g = wr.g;
         int[] in = spec.input();
         String x = g.input(INPUT, in[0], in[1], in[2]);
-        x = g.node("Sub", "normalize_sub", List.of(x, g.scalar("input_mean", (float) mean)));
-        x = g.node("Div", TensorNames.NORMALIZED_INPUT, List.of(x, g.scalar("input_std", (float) std)));
+        String level = norm.segmentLevel() ? g.node("ReduceMean", NORMALIZE_LEVEL, List.of(x), Attr.ints("axes", 1, 2, 3), Attr.i("keepdims", 1))
+                : g.scalar("input_mean", (float) norm.mean());
+        x = g.node("Sub", "normalize_sub", List.of(x, level));
+        x = g.node("Div", TensorNames.NORMALIZED_INPUT, List.of(x, g.scalar("input_std", (float) norm.std())));
         for (Layer row : SpecResolver.resolve(spec)) x = wr.row(row, x);
         g.output(LOGITS, spec.classes());
         g.node("Softmax", PROBABILITIES, List.of(x), Attr.i("axis", 1));

@@ -103,14 +103,10 @@ public final class Exporter {
         try (NDManager m = NDManager.newBaseManager()) {
             TrainedModel tm = TrainedModel.load(trained, m);
             setup = tm.setup();
-            if (setup.normalization().segmentLevel()) {
-                throw new IOException(trained + ": trained with per-segment level normalisation (-Dgenre.level=segment), which the ONNX export"
-                        + " does not write yet");
-            }
             dataset = Path.of(setup.dataset());
             meta.put("genre.labels", String.join(",", setup.genres()));
             meta.put("genre.spec", Json.MAPPER.writeValueAsString(setup.spec()));
-            model = SpecOnnxWriter.write(setup.spec(), FoldedWeights.of(tm.net()), setup.normalization().mean(), setup.normalization().std(), meta);
+            model = SpecOnnxWriter.write(setup.spec(), FoldedWeights.of(tm.net()), setup.normalization(), meta);
             // The export must compute what the trained network computes: compare on real segments.
             SegmentDataset check = SegmentDataset.load(dataset, Split.TEST, setup.config().segmentFrames(), setup.config().evalHop());
             checked = Math.min(32, check.size());
@@ -201,7 +197,7 @@ public final class Exporter {
             floatNodes = sens.floatNodes();
         }
         ModelProto toQuantize = tuned == null ? model
-                : SpecOnnxWriter.write(setup.spec(), tuned.weights(), setup.normalization().mean(), setup.normalization().std(), meta);
+                : SpecOnnxWriter.write(setup.spec(), tuned.weights(), setup.normalization(), meta);
         ModelProto best = QdqQuantizer.quantize(toQuantize, ranges, Set.copyOf(floatNodes), means);
         byte[] int8Bytes = best.toByteArray();
         OnnxEvaluation qt, all;

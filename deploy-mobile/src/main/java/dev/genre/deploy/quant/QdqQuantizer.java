@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
+import dev.genre.deploy.onnx.SpecOnnxWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -39,13 +40,17 @@ public final class QdqQuantizer {
 
     private QdqQuantizer() {}
 
-    /** The activation tensors that get a scale: every node output except the graph's outputs and the input's Sub. */
+    /**
+     * The activation tensors that get a scale: every node output except the graph's outputs, the
+     * input's Sub and a per-segment level (one number per segment that shifts every input value:
+     * rounding it would shift them all).
+     */
     public static List<String> tensorsToCalibrate(ModelProto model) {
         Set<String> outputs = new HashSet<>();
         model.getGraph().getOutputList().forEach(o -> outputs.add(o.getName()));
         List<String> t = new ArrayList<>();
         for (NodeProto n : folded(model.getGraph(), null, Set.of())) {
-            if (n.getOpType().equals("Sub")) continue;
+            if (n.getOpType().equals("Sub") || n.getName().equals(SpecOnnxWriter.NORMALIZE_LEVEL)) continue;
             for (String o : n.getOutputList()) if (!outputs.contains(o)) t.add(o);
         }
         return t;

@@ -10,6 +10,7 @@ import dev.genre.search.net.FoldedWeights;
 import dev.genre.search.net.SpecNetwork;
 import dev.genre.search.spec.NetworkSpec;
 import dev.genre.search.spec.RandomSpecs;
+import dev.genre.search.train.Normalization;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -79,5 +80,39 @@ class SpecOnnxWriterTest {
         }
         System.out.printf("worst over all specs %.2e%n", worstAll);
         TestData.checkWithPythonOnnx(files);
+    }
+    @Test
+    void aPerSegmentLevelIsWrittenIntoTheGraphAndMakesTheModelDeafToGain(@TempDir Path dir) throws Exception {
+        NetworkSpec spec = NetworkSpec.load("mobilenetv3-small").withInput(1, 128, FRAMES).withClasses(10);
+        Normalization level = new Normalization(0, STD, true);
+        long[] shape = {N, 1, 128, FRAMES};
+        try (NDManager m = NDManager.newBaseManager()) {
+            SpecNetwork net = TestData.perturbed(spec, m, 7, segments, MEAN, STD);
+            float[][] want = TestData.djlLogits(net, m, segments, shape, level);
+            ModelProto model = SpecOnnxWriter.write(spec, FoldedWeights.of(net), level, Map.of());
+            float[] louder = segments.clone();
+            for (int i = 0; i < louder.length; i++) louder[i] += 9;
+            float[][] got, gotLouder;
+            try (OnnxModel ort = new OnnxModel(model.toByteArray(), 1)) {
+                got = ort.run(segments, shape, SpecOnnxWriter.LOGITS);
+                gotLouder = ort.run(louder, shape, SpecOnnxWriter.LOGITS);
+            }
+            double worst = 0, gain = 0, scale = 0;
+            for (int i = 0; i < N; i++) {
+                for (int k = 0; k < 10; k++) {
+                    worst = Math.max(worst, Math.abs(got[i][k] - want[i][k]));
+                    gain = Math.max(gain, Math.abs(gotLouder[i][k] - got[i][k]));
+                    scale = Math.max(scale, Math.abs(want[i][k]));
+                }
+            }
+            assertTrue(scale > 0.05, "logits too small to test anything: " + scale);
+            assertTrue(worst <= 1e-4, "ONNX Runtime differs from DJL by " + worst);
+            assertTrue(gain <= 1e-4, "9 dB louder changes the logits by " + gain);
+            // The level is one float per segment: the quantizer leaves it alone.
+            assertTrue(dev.genre.deploy.quant.QdqQuantizer.tensorsToCalibrate(model).stream().noneMatch(t -> t.equals(SpecOnnxWriter.NORMALIZE_LEVEL)));
+            Path f = dir.resolve("level.onnx");
+            Files.write(f, model.toByteArray());
+            TestData.checkWithPythonOnnx(List.of(f));
+        }
     }
 }
