@@ -7,8 +7,8 @@ import dev.genre.search.net.TensorNames;
 import dev.genre.search.spec.Activation;
 import dev.genre.search.spec.Layer;
 import dev.genre.search.spec.NetworkSpec;
-import dev.genre.search.train.Normalization;
 import dev.genre.search.spec.SpecResolver;
+import dev.genre.search.train.Normalization;
 import java.util.List;
 import java.util.Map;
 

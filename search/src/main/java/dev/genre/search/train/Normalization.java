@@ -9,8 +9,8 @@ import dev.genre.dataset.SegmentDataset;
  *
  * @param segmentLevel subtract each segment's own mean level instead of the training mean, so a gain
  *     change (a constant dB offset) does not reach the network; {@code std} is then the spread around
- *     the segments' own means. Chosen at training time with
- *     {@code -Dgenre.level=segment}; the ONNX export writes it into the graph.
+ *     the segments' own means. Chosen at training time with {@code -Dgenre.level=segment} (recorded
+ *     in train.json; the ONNX export writes it into the graph).
  */
 @JsonPropertyOrder({"mean", "std", "segmentLevel"})
 public record Normalization(double mean, double std, boolean segmentLevel) {
