@@ -49,7 +49,11 @@ public final class ProbeSegments {
      */
     public static ProbeSegments mixup(SegmentDataset data, int count, long seed) {
         int per = data.nMels() * data.frames();
-        if (data.clipCount() < 2) throw new IllegalArgumentException("a mixup probe needs segments of at least 2 clips");
+        // Segments are ordered by clip: two clips have segments iff the first and last differ (a clip
+        // shorter than a segment has none, and would make the partner search below spin).
+        if (data.size() == 0 || data.clipOf(0) == data.clipOf(data.size() - 1)) {
+            throw new IllegalArgumentException("a mixup probe needs segments of at least 2 clips");
+        }
         SplittableRandom rng = new SplittableRandom(seed);
         float[] x = new float[count * per], a = new float[per], b = new float[per];
         for (int i = 0; i < count; i++) {
