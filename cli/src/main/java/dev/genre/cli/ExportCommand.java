@@ -1,6 +1,7 @@
 package dev.genre.cli;
 
 import dev.genre.deploy.pkg.Exporter;
+import dev.genre.deploy.quant.AdaRound;
 import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.run.Progress;
 import dev.genre.run.RunRecord;
@@ -24,7 +25,7 @@ final class ExportCommand implements Command {
 
     @Override
     public String usage() {
-        return "--model TRAINED_DIR --output PACKAGE_DIR [--int8] [--calibration DATASET] [--calibration-segments N] [--qat-epochs N]";
+        return "--model TRAINED_DIR --output PACKAGE_DIR [--int8] [--calibration DATASET] [--calibration-segments N] [--sensitivity] [--adaround] [--qat-epochs N]";
     }
 
     @Override
@@ -36,10 +37,18 @@ final class ExportCommand implements Command {
         o.addOption(Flags.value("calibration", "DATASET", "dataset whose train split calibrates activations (default: the training dataset)"));
         o.addOption(Flags.flag("sensitivity", "with --int8: measure each layer's int8 cost and keep the costliest float (slower)"));
         o.addOption(Flags.value("calibration-segments", "N", "segments to calibrate on (default 256)"));
+        o.addOption(Flags.flag("adaround", "with --int8: round each int8 weight up or down to keep its layer's output on the calibration segments closest to float (AdaRound)"));
         o.addOption(Flags.value("qat-epochs", "N", "with --int8: epochs of quantization-aware fine-tuning against the float model (default 0: off)"));
         o.addOption(Flags.value("qat-lr", "X", "peak learning rate of that fine-tuning (default " + QuantAwareTuning.Options.defaults().lr() + ")"));
         o.addOption(Flags.value("seed", "K", "seed of the calibration sample (default 0)"));
         return o;
+    }
+
+    /** --adaround as the exporter's rounding options, null when off (nearest); shared with bench int8. */
+    static AdaRound.Options rounding(CommandLine cmd) {
+        if (!cmd.hasOption("adaround")) return null;
+        AdaRound.Options d = AdaRound.Options.defaults();
+        return new AdaRound.Options(d.iterations(), d.batch(), d.lambda(), d.lr(), Flags.longValue(cmd, "seed", 0));
     }
 
     /** --qat-epochs / --qat-lr as the exporter's tuning options, null when off; shared with bench int8. */
@@ -56,7 +65,7 @@ final class ExportCommand implements Command {
         Path model = Path.of(cmd.getOptionValue("model")), out = Path.of(cmd.getOptionValue("output"));
         Exporter.Options o = new Exporter.Options(cmd.hasOption("int8"), cmd.hasOption("calibration") ? Path.of(cmd.getOptionValue("calibration")) : null,
                 Flags.intValue(cmd, "calibration-segments", 256), Flags.longValue(cmd, "seed", 0), cmd.hasOption("sensitivity"),
-                tuning(cmd));
+                tuning(cmd), rounding(cmd));
         Exporter.Report r = Exporter.export(model, out, o, Progress.auto());
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("model", model.toAbsolutePath().normalize().toString());

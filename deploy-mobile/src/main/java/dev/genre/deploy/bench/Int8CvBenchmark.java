@@ -1,6 +1,7 @@
 package dev.genre.deploy.bench;
 
 import dev.genre.deploy.pkg.Exporter;
+import dev.genre.deploy.quant.AdaRound;
 import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.deploy.quant.QuantSensitivity;
 import dev.genre.run.Progress;
@@ -19,8 +20,11 @@ import java.util.TreeMap;
  * held-out fold. Pools all held-out segments for the agreement, and reports each layer's int8 cost.
  */
 public final class Int8CvBenchmark {
-    /** @param tuning quantization-aware fine-tuning of each fold's int8 model (null: post-training only, with the sensitivity fix) */
-    public record Config(Path work, int calibrationSegments, long seed, QuantAwareTuning.Options tuning) {}
+    /**
+     * @param tuning quantization-aware fine-tuning of each fold's int8 model (null: post-training only, with the sensitivity fix)
+     * @param rounding adaptive rounding of the int8 weights (null: nearest)
+     */
+    public record Config(Path work, int calibrationSegments, long seed, QuantAwareTuning.Options tuning, AdaRound.Options rounding) {}
 
     private final Config cfg;
     private final PrintStream out;
@@ -41,7 +45,7 @@ public final class Int8CvBenchmark {
         out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (Path fold : folds) {
             Path pkg = cfg.work().resolve("int8").resolve(fold.getFileName());
-            Exporter.QuantReport q = Exporter.export(fold, pkg, new Exporter.Options(true, null, cfg.calibrationSegments(), cfg.seed(), cfg.tuning() == null, cfg.tuning()),
+            Exporter.QuantReport q = Exporter.export(fold, pkg, new Exporter.Options(true, null, cfg.calibrationSegments(), cfg.seed(), cfg.tuning() == null, cfg.tuning(), cfg.rounding()),
                     progress).quant();
             out.printf("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.4f | %.4f | %s | %.2fx | %.2fx |%n", fold.getFileName(), q.segments(),
                     q.floatSegmentAccuracy(), q.int8SegmentAccuracy(), q.floatClipAccuracy(), q.int8ClipAccuracy(), q.top1Agreement(),

@@ -13,11 +13,13 @@ import dev.genre.deploy.latency.LocalLatency;
 import dev.genre.deploy.onnx.OnnxEvaluation;
 import dev.genre.deploy.onnx.OnnxModel;
 import dev.genre.deploy.onnx.SpecOnnxWriter;
+import dev.genre.deploy.quant.AdaRound;
 import dev.genre.deploy.quant.Calibration;
 import dev.genre.deploy.quant.ProbeSegments;
 import dev.genre.deploy.quant.QdqQuantizer;
 import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.deploy.quant.QuantSensitivity;
+import dev.genre.deploy.quant.WeightRounding;
 import dev.genre.search.net.FoldedWeights;
 import dev.genre.search.train.Evaluation;
 import dev.genre.search.train.TrainedModel;
@@ -42,10 +44,12 @@ public final class Exporter {
     /**
      * @param sensitivity measure every layer's int8 cost on the probe split and keep the costliest float (about 50 int8 evaluations of the probe)
      * @param tuning      quantization-aware fine-tuning of the int8 model against the float one (null: post-training quantization only)
+     * @param rounding    adaptive rounding of the int8 weights on the calibration segments (null: nearest)
      */
-    public record Options(boolean int8, Path calibration, int calibrationSegments, long seed, boolean sensitivity, QuantAwareTuning.Options tuning) {
+    public record Options(boolean int8, Path calibration, int calibrationSegments, long seed, boolean sensitivity, QuantAwareTuning.Options tuning,
+                          AdaRound.Options rounding) {
         public Options(boolean int8, Path calibration, int calibrationSegments, long seed, boolean sensitivity) {
-            this(int8, calibration, calibrationSegments, seed, sensitivity, null);
+            this(int8, calibration, calibrationSegments, seed, sensitivity, null, null);
         }
 
         public Options(boolean int8, Path calibration, int calibrationSegments, long seed) {
@@ -69,7 +73,7 @@ public final class Exporter {
                               String probe, Map<String, Double> probeAgreementByMethod, long floatBytes, long int8Bytes, double sizeRatio,
                               double floatLatencyMs, double int8LatencyMs, double latencyRatio, List<String> floatNodes,
                               double allInt8SegmentAccuracy, double allInt8Agreement, QuantSensitivity.Result sensitivity,
-                              List<QuantAwareTuning.Epoch> tuning) {}
+                              List<QuantAwareTuning.Epoch> tuning, List<AdaRound.Layer> adaptiveRounding) {}
 
     public record Report(Path dir, double maxLogitDiff, int checkedSegments, QuantReport quant) {}
 
@@ -167,13 +171,19 @@ public final class Exporter {
             floatTest = ft.evaluation();
             floatTestProbs = ft.probabilities();
         }
-        Map<String, double[]> means = c.channelMeans(); // for the quantizer's bias correction
+        // Weight levels (adaptive rounding, or nearest) and the bias correction's input means.
+        WeightRounding rounding = WeightRounding.nearest(c.channelMeans());
+        AdaRound.Result adaptive = null;
+        if (o.rounding() != null && o.tuning() == null) {
+            adaptive = AdaRound.levels(model, batches, new long[] {1, mels, frames}, Set.of(), o.rounding(), progress);
+            rounding = new WeightRounding(adaptive.levels(), c.channelMeans());
+        }
         // Choose the calibration method by how close int8's probabilities stay to float's on the probe split.
         Map<String, Double> agreementByMethod = new LinkedHashMap<>();
         Calibration.Method bestMethod = null;
         double bestDivergence = Double.MAX_VALUE;
         for (Calibration.Method method : Calibration.Method.values()) {
-            QuantSensitivity.Score sc = QuantSensitivity.score(model, c.ranges(method), means, Set.of(), probe, floatValid);
+            QuantSensitivity.Score sc = QuantSensitivity.score(model, c.ranges(method), rounding, Set.of(), probe, floatValid);
             agreementByMethod.put(method.name().toLowerCase(), sc.agreement());
             if (sc.divergence() < bestDivergence) {
                 bestDivergence = sc.divergence();
@@ -189,16 +199,16 @@ public final class Exporter {
             // The tuned network is quantized with the ranges it was tuned under, every layer int8; its
             // bias already absorbs the rounding shifts that the empirical correction would remove.
             tuned = QuantAwareTuning.tune(trained, ranges, o.tuning(), progress);
-            means = Map.of();
+            rounding = WeightRounding.nearest(Map.of());
         } else if (o.sensitivity()) {
             progress.start("int8 sensitivity of each layer on " + probe.size() + " " + probeSplit + " segments", 1);
-            sens = QuantSensitivity.measure(model, ranges, means, probe, floatValid);
+            sens = QuantSensitivity.measure(model, ranges, rounding, probe, floatValid);
             progress.finish();
             floatNodes = sens.floatNodes();
         }
         ModelProto toQuantize = tuned == null ? model
                 : SpecOnnxWriter.write(setup.spec(), tuned.weights(), setup.normalization(), meta);
-        ModelProto best = QdqQuantizer.quantize(toQuantize, ranges, Set.copyOf(floatNodes), means);
+        ModelProto best = QdqQuantizer.quantize(toQuantize, ranges, Set.copyOf(floatNodes), rounding);
         byte[] int8Bytes = best.toByteArray();
         OnnxEvaluation qt, all;
         try (OnnxModel qm = new OnnxModel(int8Bytes, 1)) {
@@ -207,7 +217,7 @@ public final class Exporter {
         if (floatNodes.isEmpty()) {
             all = qt;
         } else { // what the fix bought, on the reported split
-            try (OnnxModel am = new OnnxModel(QdqQuantizer.quantize(model, ranges, Set.of(), means).toByteArray(), 1)) {
+            try (OnnxModel am = new OnnxModel(QdqQuantizer.quantize(model, ranges, Set.of(), rounding).toByteArray(), 1)) {
                 all = OnnxEvaluation.of(am, test, genres);
             }
         }
@@ -217,7 +227,8 @@ public final class Exporter {
                 floatTest.clipAccuracy(), qt.evaluation().clipAccuracy(), OnnxEvaluation.agreement(floatTestProbs, qt.probabilities()),
                 test.size(), probeSplit, agreementByMethod, floatBytes.length, int8Bytes.length, (double) int8Bytes.length / floatBytes.length,
                 fl.p50(), ql.p50(), ql.p50() / fl.p50(), floatNodes, all.evaluation().segmentAccuracy(),
-                OnnxEvaluation.agreement(floatTestProbs, all.probabilities()), sens, tuned == null ? null : tuned.history());
+                OnnxEvaluation.agreement(floatTestProbs, all.probabilities()), sens, tuned == null ? null : tuned.history(),
+                adaptive == null ? null : adaptive.layers());
         Json.write(dir.resolve(ModelPackage.QUANT), r);
         return r;
     }

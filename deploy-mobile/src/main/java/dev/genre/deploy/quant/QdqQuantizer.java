@@ -112,6 +112,13 @@ public final class QdqQuantizer {
      *     correction, Nagel et al. 2019). Empty: no correction.
      */
     public static ModelProto quantize(ModelProto model, Map<String, float[]> ranges, Set<String> floatNodes, Map<String, double[]> inputMeans) {
+        return quantize(model, ranges, floatNodes, WeightRounding.nearest(inputMeans));
+    }
+
+    /** @param rounding the int8 weight levels ({@link AdaRound}; nearest for a weight not there) and the bias correction's input means */
+    public static ModelProto quantize(ModelProto model, Map<String, float[]> ranges, Set<String> floatNodes, WeightRounding rounding) {
+        Map<String, double[]> inputMeans = rounding.inputMeans();
+        Map<String, byte[]> levels = rounding.levels();
         GraphProto g = model.getGraph();
         Set<String> floatUnits = new HashSet<>();
         for (NodeProto n : g.getNodeList()) if (excitationUnit(n) != null && floatNodes.contains(excitationUnit(n))) floatUnits.add(n.getName());
@@ -141,11 +148,11 @@ public final class QdqQuantizer {
                 String in = n.getInput(i);
                 if (init.containsKey(in)) {
                     if (quantizeWeights && i == 1) {
-                        nb.addInput(weightDq(q, newInit, init.get(in), weightScales));
+                        nb.addInput(weightDq(q, newInit, init.get(in), weightScales, levels));
                     } else if (quantizeWeights && i == 2) {
                         TensorProto bias = init.get(in);
                         double[] mean = inputMeans.get(n.getInput(0));
-                        if (mean != null) bias = corrected(bias, init.get(n.getInput(1)), weightScales.get(n.getInput(1)), group(n), mean);
+                        if (mean != null) bias = corrected(bias, init.get(n.getInput(1)), weightScales.get(n.getInput(1)), levels.get(n.getInput(1)), group(n), mean);
                         if (scaleOf.containsKey(n.getInput(0))) {
                             nb.addInput(biasDq(q, newInit, bias, scaleOf.get(n.getInput(0)), weightScales.get(n.getInput(1))));
                         } else if (bias != init.get(in)) { // a float input (the stem): the corrected bias stays float
@@ -190,17 +197,27 @@ public final class QdqQuantizer {
         return Math.max(-127, Math.min(127, Math.round(w / scale)));
     }
 
-    /** int8 per-output-channel symmetric weights + DequantizeLinear(axis 0). */
-    private static String weightDq(GraphProto.Builder q, List<TensorProto> newInit, TensorProto w, Map<String, float[]> weightScales) {
-        float[] v = floats(w);
-        int out = (int) w.getDims(0), per = v.length / out;
+    /** Symmetric int8 scale of each output channel of weights [out, ...]: max |w| / 127. */
+    static float[] channelScales(float[] v, int out) {
+        int per = v.length / out;
         float[] scales = new float[out];
-        byte[] qv = new byte[v.length];
         for (int c = 0; c < out; c++) {
             float max = 0;
             for (int i = 0; i < per; i++) max = Math.max(max, Math.abs(v[c * per + i]));
             scales[c] = Math.max(max / 127f, 1e-12f);
-            for (int i = 0; i < per; i++) qv[c * per + i] = (byte) weightLevel(v[c * per + i], scales[c]);
+        }
+        return scales;
+    }
+
+    /** int8 per-output-channel symmetric weights + DequantizeLinear(axis 0), at {@code levels} when given (adaptive rounding), else nearest. */
+    private static String weightDq(GraphProto.Builder q, List<TensorProto> newInit, TensorProto w, Map<String, float[]> weightScales, Map<String, byte[]> levels) {
+        float[] v = floats(w);
+        int out = (int) w.getDims(0), per = v.length / out;
+        float[] scales = channelScales(v, out);
+        byte[] qv = levels.get(w.getName());
+        if (qv == null) {
+            qv = new byte[v.length];
+            for (int c = 0; c < out; c++) for (int i = 0; i < per; i++) qv[c * per + i] = (byte) weightLevel(v[c * per + i], scales[c]);
         }
         long[] dims = w.getDimsList().stream().mapToLong(Long::longValue).toArray();
         String name = w.getName();
@@ -218,7 +235,7 @@ public final class QdqQuantizer {
      * sum over its weights of (q * s_c - w) times the mean of the input channel the weight reads.
      * Conv weights are [out, in/group, kh, kw]; Gemm weights (transB) [out, in].
      */
-    private static TensorProto corrected(TensorProto bias, TensorProto weight, float[] scales, int group, double[] mean) {
+    private static TensorProto corrected(TensorProto bias, TensorProto weight, float[] scales, byte[] levels, int group, double[] mean) {
         float[] w = floats(weight), b = floats(bias);
         int out = (int) weight.getDims(0), inPerGroup = (int) weight.getDims(1), per = w.length / out, taps = per / inPerGroup;
         if (mean.length != inPerGroup * group) return bias; // shapes disagree: leave it
@@ -230,7 +247,8 @@ public final class QdqQuantizer {
                 double dw = 0;
                 for (int k = 0; k < taps; k++) {
                     float v = w[c * per + i * taps + k];
-                    dw += weightLevel(v, scales[c]) * scales[c] - v;
+                    int level = levels != null ? levels[c * per + i * taps + k] : weightLevel(v, scales[c]);
+                    dw += level * scales[c] - v;
                 }
                 shift += dw * mean[firstIn + i];
             }

@@ -41,9 +41,9 @@ public final class QuantSensitivity {
 
     private QuantSensitivity() {}
 
-    public static Result measure(ModelProto model, Map<String, float[]> ranges, Map<String, double[]> means, ProbeSegments probe,
+    public static Result measure(ModelProto model, Map<String, float[]> ranges, WeightRounding rounding, ProbeSegments probe,
                                  float[][] floatProbs) throws IOException {
-        Score base = score(model, ranges, means, Set.of(), probe, floatProbs);
+        Score base = score(model, ranges, rounding, Set.of(), probe, floatProbs);
         List<Layer> layers = new ArrayList<>();
         // Candidates: every conv outside SE paths, the classifier, and each SE unit as a whole.
         List<String> candidates = new ArrayList<>();
@@ -52,7 +52,7 @@ public final class QuantSensitivity {
         }
         candidates.addAll(QdqQuantizer.excitationUnits(model.getGraph()));
         for (String c : candidates) {
-            double d = score(model, ranges, means, Set.of(c), probe, floatProbs).divergence();
+            double d = score(model, ranges, rounding, Set.of(c), probe, floatProbs).divergence();
             layers.add(new Layer(c, d, base.divergence() > 0 ? 1 - d / base.divergence() : 0));
         }
         layers.sort(Comparator.comparingDouble(Layer::reduction).reversed());
@@ -61,7 +61,7 @@ public final class QuantSensitivity {
         for (Layer l : layers) {
             if (keep.size() >= MAX_FLOAT || l.reduction() < MIN_REDUCTION) break;
             keep.add(l.node());
-            Score s = score(model, ranges, means, keep, probe, floatProbs);
+            Score s = score(model, ranges, rounding, keep, probe, floatProbs);
             if (s.divergence() > fixed.divergence() * (1 - MIN_REDUCTION)) keep.remove(l.node()); // not enough on top of the others
             else fixed = s;
         }
@@ -69,10 +69,10 @@ public final class QuantSensitivity {
     }
 
     /** The model quantized with {@code ranges}, {@code floatNodes} kept float, against float on the probe. */
-    public static Score score(ModelProto model, Map<String, float[]> ranges, Map<String, double[]> means, Set<String> floatNodes,
+    public static Score score(ModelProto model, Map<String, float[]> ranges, WeightRounding rounding, Set<String> floatNodes,
                               ProbeSegments probe, float[][] floatProbs) throws IOException {
         float[][] q;
-        try (OnnxModel m = new OnnxModel(QdqQuantizer.quantize(model, ranges, floatNodes, means).toByteArray(), 1)) {
+        try (OnnxModel m = new OnnxModel(QdqQuantizer.quantize(model, ranges, floatNodes, rounding).toByteArray(), 1)) {
             q = probe.probabilities(m);
         }
         return new Score(divergence(floatProbs, q), OnnxEvaluation.agreement(floatProbs, q));

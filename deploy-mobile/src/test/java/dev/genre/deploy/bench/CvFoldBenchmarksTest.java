@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.genre.audio.synth.SyntheticDataset;
 import dev.genre.deploy.pkg.Exporter;
+import dev.genre.deploy.quant.AdaRound;
 import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.run.Progress;
 import dev.genre.search.bench.CvBenchmark;
@@ -91,7 +92,7 @@ class CvFoldBenchmarksTest {
         EnsembleCvBenchmark.Config withInt8 = new EnsembleCvBenchmark.Config(List.of(work, work2), 1, true);
         IOException noInt8 = assertThrows(IOException.class, () -> new EnsembleCvBenchmark(withInt8, QUIET, Progress.none()).run());
         assertTrue(noInt8.getMessage().contains(work2.resolve("int8").toString()) && noInt8.getMessage().contains("bench int8"), noInt8.getMessage());
-        Map<String, Object> q2 = new Int8CvBenchmark(new Int8CvBenchmark.Config(work2, 64, 0, null), QUIET, Progress.none()).run();
+        Map<String, Object> q2 = new Int8CvBenchmark(new Int8CvBenchmark.Config(work2, 64, 0, null, new AdaRound.Options(20, 8, 0.01, 1e-2, 0)), QUIET, Progress.none()).run();
         @SuppressWarnings("unchecked")
         List<EnsembleCvBenchmark.Row> qRows = (List<EnsembleCvBenchmark.Row>) new EnsembleCvBenchmark(withInt8, QUIET, Progress.none()).run().get("rows");
         @SuppressWarnings("unchecked")
@@ -119,7 +120,7 @@ class CvFoldBenchmarksTest {
         assertTrue(missing.getMessage().contains("model.onnx") && missing.getMessage().contains("bench int8"), missing.getMessage());
 
         // With quantization-aware tuning (one epoch), the path bench int8 --qat-epochs takes through the exporter.
-        Map<String, Object> q = new Int8CvBenchmark(new Int8CvBenchmark.Config(work, 64, 0, new QuantAwareTuning.Options(1, 1e-4, 0)), QUIET,
+        Map<String, Object> q = new Int8CvBenchmark(new Int8CvBenchmark.Config(work, 64, 0, new QuantAwareTuning.Options(1, 1e-4, 0), null), QUIET,
                 Progress.none()).run();
         for (int f = 1; f <= 3; f++) assertTrue(Files.isRegularFile(work.resolve("int8/fold-" + f + "/model-int8.onnx")), "fold " + f);
         @SuppressWarnings("unchecked")
