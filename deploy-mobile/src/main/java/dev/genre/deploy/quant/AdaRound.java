@@ -22,8 +22,11 @@ import dev.genre.run.Progress;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -116,7 +119,7 @@ public final class AdaRound {
             Shape xShape = new Shape(in.shape());
             NDArray wf = m.create(w, new Shape(dims));
             long[] sDims = new long[dims.length];
-            java.util.Arrays.fill(sDims, 1);
+            Arrays.fill(sDims, 1);
             sDims[0] = out;
             NDArray s = m.create(scales, new Shape(sDims));
             NDArray floor = wf.div(s).floor();
@@ -217,9 +220,9 @@ public final class AdaRound {
         long itemSize = 1;
         for (long d : item) itemSize *= d;
         ModelProto.Builder b = model.toBuilder();
-        Set<String> outputs = new java.util.HashSet<>();
+        Set<String> outputs = new HashSet<>();
         model.getGraph().getOutputList().forEach(v -> outputs.add(v.getName()));
-        Set<String> fetch = new java.util.LinkedHashSet<>();
+        Set<String> fetch = new LinkedHashSet<>();
         for (NodeProto n : layers) fetch.add(n.getInput(0));
         fetch.remove(SpecOnnxWriter.INPUT);
         for (String t : fetch) {

@@ -69,7 +69,7 @@ class QuantAwareTuningTest {
     }
 
     static ModelProto onnx(FoldedWeights w) {
-        return SpecOnnxWriter.write(setup.spec(), w, setup.normalization().mean(), setup.normalization().std(), Map.of());
+        return SpecOnnxWriter.write(setup.spec(), w, setup.normalization(), Map.of());
     }
 
     @Test
