@@ -8,6 +8,7 @@ import dev.genre.audio.synth.SyntheticDataset;
 import dev.genre.deploy.pkg.Exporter;
 import dev.genre.deploy.quant.AdaRound;
 import dev.genre.deploy.quant.QuantAwareTuning;
+import dev.genre.io.Json;
 import dev.genre.run.Progress;
 import dev.genre.search.bench.CvBenchmark;
 import dev.genre.search.train.TrainConfig;
@@ -100,6 +101,10 @@ class CvFoldBenchmarksTest {
         int segments = (Integer) pooled.get("segments");
         assertEquals((Double) pooled.get("top1Agreement"), qRows.get(1).int8().segmentAgreement(), 1.0 / segments + 1e-9);
         assertEquals((Double) pooled.get("int8SegmentAccuracy"), qRows.get(1).int8().pooledSegmentAccuracy(), 1.0 / segments + 1e-9);
+        // That bench int8 ran with adaptive rounding: every int8 weight layer was rounded and reported.
+        var adaptive = Json.MAPPER.readTree(work2.resolve("int8/fold-1/quantization.json").toFile()).get("adaptiveRounding");
+        assertTrue(adaptive != null && adaptive.size() > 10, "adaptive rounding reported per layer: " + adaptive);
+        for (var layer : adaptive) assertTrue(layer.get("nearestError").asDouble() > 0 && layer.get("flipped").asDouble() < 0.5, layer.toString());
         for (EnsembleCvBenchmark.Row row : qRows) {
             assertEquals(row.clipMean(), rows.get(qRows.indexOf(row)).clipMean(), 1e-12, "float scores unchanged by --int8");
             assertTrue(row.int8().clipAgreement() >= 0 && row.int8().clipAgreement() <= 1);
