@@ -19,6 +19,8 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.genre.deploy.onnx.SpecOnnxWriter;
 import dev.genre.run.Progress;
+import dev.genre.search.net.Scalars;
+import dev.genre.search.train.StagingBuffer;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -130,21 +132,22 @@ public final class AdaRound {
             v.setRequiresGradient(true);
             long count = in.shape()[0];
             int batch = (int) Math.min(o.batch(), count);
+            StagingBuffer staging = new StagingBuffer(); // one direct buffer for every step's batch
             for (int it = 1; it <= o.iterations(); it++) {
                 try (NDManager step = m.newSubManager()) {
                     step.tempAttachAll(wf, s, floor, v, mean, var);
-                    NDArray xb = step.create(FloatBuffer.wrap(gather(in, sample(rng, count, batch))), new Shape(batch).addAll(xShape.slice(1)));
+                    NDArray xb = staging.wrap(step, gather(in, sample(rng, count, batch)), new Shape(batch).addAll(xShape.slice(1)));
                     NDArray target = apply(n, conv, xb, wf);
                     double progress = (double) (it - 1) / o.iterations();
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        NDArray h = rectified(v);
+                        NDArray h = rectified(v, xb);
                         NDArray wq = h.add(floor).clip(-127, 127).mul(s);
                         NDArray err = apply(n, conv, xb, wq).sub(target);
                         NDArray loss = err.square().sum(new int[] {1}).mean();
                         if (progress >= WARMUP) {
                             double beta = BETA_END + (BETA_START - BETA_END) * (1 + Math.cos(Math.PI * (progress - WARMUP) / (1 - WARMUP))) / 2;
-                            NDArray reg = h.mul(2).sub(1).abs().pow(beta).neg().add(1).sum();
-                            loss = loss.add(reg.mul(o.lambda()));
+                            NDArray reg = h.mul(Scalars.like(xb, 2)).sub(1).abs().pow(Scalars.like(xb, (float) beta)).neg().add(1).sum();
+                            loss = loss.add(reg.mul(Scalars.like(xb, (float) o.lambda())));
                         }
                         gc.backward(loss);
                     }
@@ -157,7 +160,7 @@ public final class AdaRound {
                 }
             }
             v.setRequiresGradient(false);
-            float[] fl = floor.toFloatArray(), hv = rectified(v).toFloatArray(), fr = frac.toFloatArray();
+            float[] fl = floor.toFloatArray(), hv = rectified(v, v).toFloatArray(), fr = frac.toFloatArray();
             byte[] q = new byte[w.length];
             int flipped = 0;
             for (int i = 0; i < w.length; i++) {
@@ -193,9 +196,12 @@ public final class AdaRound {
         return out;
     }
 
-    /** h(V) = clip(sigmoid(V) * (zeta - gamma) + gamma, 0, 1). */
-    private static NDArray rectified(NDArray v) {
-        return Activation.sigmoid(v).mul(ZETA - GAMMA).add(GAMMA).clip(0, 1);
+    /**
+     * h(V) = clip(sigmoid(V) * (zeta - gamma) + gamma, 0, 1). Scalar factors of differentiated ops
+     * live on {@code scope}'s manager until it closes ({@link Scalars}: DJL frees its own at once).
+     */
+    private static NDArray rectified(NDArray v, NDArray scope) {
+        return Activation.sigmoid(v).mul(Scalars.like(scope, (float) (ZETA - GAMMA))).add(GAMMA).clip(0, 1);
     }
 
     /** The layer without its bias (it cancels in the error): Conv with the node's attributes, or Gemm with transB. */
