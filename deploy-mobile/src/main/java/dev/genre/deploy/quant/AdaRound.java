@@ -11,8 +11,6 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
@@ -26,7 +24,6 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -173,7 +170,7 @@ public final class AdaRound {
             float[] nearest = new float[w.length], adaptive = new float[w.length];
             for (int c = 0; c < out; c++) {
                 for (int i = 0; i < per; i++) {
-                    nearest[c * per + i] = Math.max(-127, Math.min(127, Math.round(w[c * per + i] / scales[c]))) * scales[c];
+                    nearest[c * per + i] = QdqQuantizer.weightLevel(w[c * per + i], scales[c]) * scales[c];
                     adaptive[c * per + i] = q[c * per + i] * scales[c];
                 }
             }
@@ -226,16 +223,10 @@ public final class AdaRound {
         long itemSize = 1;
         for (long d : item) itemSize *= d;
         ModelProto.Builder b = model.toBuilder();
-        Set<String> outputs = new HashSet<>();
-        model.getGraph().getOutputList().forEach(v -> outputs.add(v.getName()));
         Set<String> fetch = new LinkedHashSet<>();
         for (NodeProto n : layers) fetch.add(n.getInput(0));
         fetch.remove(SpecOnnxWriter.INPUT);
-        for (String t : fetch) {
-            if (outputs.contains(t)) continue;
-            b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(t).setType(TypeProto.newBuilder()
-                    .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()))));
-        }
+        Calibration.exposeAsOutputs(b, fetch);
         Map<String, List<float[]>> parts = new LinkedHashMap<>();
         Map<String, long[]> shapes = new HashMap<>();
         long total = 0;

@@ -151,7 +151,6 @@ public final class Calibration {
         long itemSize = 1;
         for (long d : item) itemSize *= d;
         ModelProto.Builder b = model.toBuilder();
-        var g = b.getGraphBuilder();
         // Fetched: the tensors to calibrate and every weighted layer's input (for bias correction);
         // the graph input is not fetched, it is the tensor we feed.
         Set<String> layerInputs = new LinkedHashSet<>();
@@ -161,13 +160,7 @@ public final class Calibration {
         Set<String> fetch = new LinkedHashSet<>(tensors);
         fetch.addAll(layerInputs);
         fetch.remove(SpecOnnxWriter.INPUT);
-        Set<String> outputs = new HashSet<>();
-        model.getGraph().getOutputList().forEach(o -> outputs.add(o.getName()));
-        for (String t : fetch) {
-            if (outputs.contains(t)) continue;
-            g.addOutput(ValueInfoProto.newBuilder().setName(t).setType(TypeProto.newBuilder()
-                    .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()))));
-        }
+        exposeAsOutputs(b, fetch);
         Calibration c = new Calibration();
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
@@ -200,6 +193,17 @@ public final class Calibration {
             throw new IOException("calibration failed: " + e.getMessage(), e);
         }
         return c;
+    }
+
+    /** Adds each float tensor of {@code tensors} that is not already one as a graph output, so a session can fetch it. */
+    static void exposeAsOutputs(ModelProto.Builder b, Set<String> tensors) {
+        Set<String> outputs = new HashSet<>();
+        b.getGraph().getOutputList().forEach(o -> outputs.add(o.getName()));
+        for (String t : tensors) {
+            if (outputs.contains(t)) continue;
+            b.getGraphBuilder().addOutput(ValueInfoProto.newBuilder().setName(t).setType(TypeProto.newBuilder()
+                    .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()))));
+        }
     }
 
     /** Channel sums of an [N, C, ...] tensor. */

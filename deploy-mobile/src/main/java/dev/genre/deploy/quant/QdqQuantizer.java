@@ -193,7 +193,7 @@ public final class QdqQuantizer {
     }
 
     /** The int8 level of a weight at its channel's scale: the one rounding both the weights and the bias correction use. */
-    private static int weightLevel(float w, float scale) {
+    static int weightLevel(float w, float scale) {
         return Math.max(-127, Math.min(127, Math.round(w / scale)));
     }
 
