@@ -109,6 +109,26 @@ public final class SegmentDataset {
         copyWindow(clip, rng.nextInt(total - frames + 1), dst, offset);
     }
 
+    /**
+     * A window of {@code rate x frames} source frames at a random start inside the clip of segment
+     * {@code i}, linearly resampled to {@code frames}: a tempo change of the music by 1 / rate
+     * (rate above 1 plays faster). The rate is clamped so the window fits the clip.
+     */
+    public void copyRandomStretchedCrop(int i, double rate, SplittableRandom rng, float[] dst, int offset) {
+        int clip = segClip[i];
+        float[] m = mels.get(clip);
+        int total = m.length / nMels;
+        double span = Math.min(rate * frames, total); // source frames the window covers
+        double step = frames > 1 ? (span - 1) / (frames - 1) : 0;
+        double start = rng.nextDouble() * (total - span);
+        for (int t = 0; t < frames; t++) {
+            double pos = start + t * step;
+            int lo = Math.min((int) pos, total - 1), hi = Math.min(lo + 1, total - 1);
+            float w = (float) (pos - lo);
+            for (int r = 0; r < nMels; r++) dst[offset + r * frames + t] = (1 - w) * m[r * total + lo] + w * m[r * total + hi];
+        }
+    }
+
     private void copyWindow(int clip, int start, float[] dst, int offset) {
         float[] m = mels.get(clip);
         int total = m.length / nMels;

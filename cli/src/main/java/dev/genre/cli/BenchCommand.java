@@ -56,6 +56,10 @@ final class BenchCommand implements Command {
         o.addOption(Flags.value("arch", "NAME|spec.json", "cv: the network this project trains (default " + CvBenchmark.ARCH
                 + "; e.g. a search's best-spec.json); the PyTorch peer always trains torchvision's MobileNetV3-Small"));
         o.addOption(Flags.flag("no-specaugment", "cv: train the genre recipe without time/frequency masking"));
+        o.addOption(Flags.value("time-stretch", "X", "cv: tempo augmentation of the genre recipe, crops stretched by up to 1 + X either way (default "
+                + TrainConfig.defaults().timeStretch() + " = off)"));
+        o.addOption(Flags.value("pitch-shift", "BINS", "cv: pitch augmentation of the genre recipe, crops shifted by up to this many mel bins (default "
+                + TrainConfig.defaults().pitchShift() + " = off)"));
         o.addOption(Flags.value("segment-frames", "N", "cv: frames per training and evaluation segment of the genre recipe (default "
                 + TrainConfig.defaults().segmentFrames() + "; hops stay " + TrainConfig.defaults().trainHop() + ")"));
         o.addOption(Flags.value("cv-work", "DIR", "int8, hop: the cross-validation work folder of bench cv (default data/bench/cv-work)"));
@@ -135,6 +139,7 @@ final class BenchCommand implements Command {
         TrainConfig recipe = new TrainConfig(r.epochs(), r.batch(), r.optimizer(), r.lr(), r.momentum(),
                 Flags.doubleValue(cmd, "weight-decay", r.weightDecay()), Flags.intValue(cmd, "warmup-epochs", r.warmupEpochs()),
                 r.labelSmoothing(), mixup, noAugment ? 0 : r.freqMasks(), r.freqMaskWidth(), noAugment ? 0 : r.timeMasks(), r.timeMaskWidth(),
+                Flags.doubleValue(cmd, "time-stretch", r.timeStretch()), Flags.doubleValue(cmd, "pitch-shift", r.pitchShift()),
                 Flags.intValue(cmd, "segment-frames", r.segmentFrames()), r.trainHop(), r.evalHop(), r.seed());
         CvBenchmark.Config cfg = new CvBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
                 workOf(output), Flags.intValue(cmd, "folds", 5), recipe,
@@ -174,14 +179,14 @@ final class BenchCommand implements Command {
         return OK;
     }
 
-    /** Clip accuracy against the evaluation hop, on the held-out folds of the last {@code bench cv} (float exports of {@code bench int8}). */
+    /** Clip accuracy against the evaluation hop, on the held-out folds of the last {@code bench cv} (their float exports, made on first use). */
     private int hop(CommandLine cmd, Path output, Instant started) throws Exception {
         Path work = Flags.path(cmd, "cv-work", output.toAbsolutePath().getParent().resolve("cv-work").toString());
         List<Integer> hops = java.util.Arrays.stream(cmd.getOptionValue("hops", "128,64,32,16").split(",")).map(String::trim)
                 .map(Integer::parseInt).toList();
         if (hops.stream().anyMatch(h -> h < 1)) throw new IllegalArgumentException("--hops: frames must be positive: " + hops);
         SegmentHopBenchmark.Config cfg = new SegmentHopBenchmark.Config(work, hops, Flags.intValue(cmd, "threads", 1));
-        Map<String, Object> result = new SegmentHopBenchmark(cfg, System.out).run();
+        Map<String, Object> result = new SegmentHopBenchmark(cfg, System.out, Progress.auto()).run();
         Json.write(output, result);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("cvWork", work.toAbsolutePath().normalize().toString());

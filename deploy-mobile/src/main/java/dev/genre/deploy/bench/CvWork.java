@@ -1,5 +1,8 @@
 package dev.genre.deploy.bench;
 
+import dev.genre.deploy.pkg.Exporter;
+import dev.genre.deploy.pkg.ModelPackage;
+import dev.genre.run.Progress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,5 +24,16 @@ final class CvWork {
         }
         if (folds.isEmpty()) throw new IOException(runs + ": no fold-K runs; run genre bench cv first");
         return folds;
+    }
+
+    /** A fold run's float ONNX under {@code work/float}, exported on first use (and again when the run's weights are newer). */
+    static Path floatModel(Path work, Path run, Progress progress) throws IOException {
+        Path pkg = work.resolve("float").resolve(run.getFileName());
+        Path onnx = pkg.resolve(ModelPackage.FLOAT_MODEL);
+        Path weights = run.resolve("model.params");
+        if (!Files.isRegularFile(onnx) || Files.getLastModifiedTime(onnx).compareTo(Files.getLastModifiedTime(weights)) < 0) {
+            Exporter.export(run, pkg, Exporter.Options.defaults(), progress);
+        }
+        return onnx;
     }
 }

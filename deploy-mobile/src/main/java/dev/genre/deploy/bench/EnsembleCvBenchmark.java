@@ -92,7 +92,7 @@ public final class EnsembleCvBenchmark {
                     throw new IOException(run + ": held-out fold has " + test.size() + " segments of " + test.clipCount()
                             + " clips, the first member's " + tests.get(f).size() + " of " + tests.get(f).clipCount());
                 }
-                try (OnnxModel model = new OnnxModel(floatModel(cfg.members().get(i), run), cfg.threads())) {
+                try (OnnxModel model = new OnnxModel(CvWork.floatModel(cfg.members().get(i), run, progress), cfg.threads())) {
                     probs[i][f] = OnnxEvaluation.of(model, test, genres).probabilities();
                 }
                 if (int8 != null) {
@@ -211,17 +211,6 @@ public final class EnsembleCvBenchmark {
             for (int s = 0; s < mean.length; s++) for (int c = 0; c < mean[s].length; c++) mean[s][c] += probs[i][f][s][c] / members.length;
         }
         return mean;
-    }
-
-    /** The fold run's float ONNX, exported on first use (and again when the run's weights are newer). */
-    private Path floatModel(Path work, Path run) throws IOException {
-        Path pkg = work.resolve("float").resolve(run.getFileName());
-        Path onnx = pkg.resolve(ModelPackage.FLOAT_MODEL);
-        Path weights = run.resolve("model.params");
-        if (!Files.isRegularFile(onnx) || Files.getLastModifiedTime(onnx).compareTo(Files.getLastModifiedTime(weights)) < 0) {
-            Exporter.export(run, pkg, Exporter.Options.defaults(), progress);
-        }
-        return onnx;
     }
 
     /** Every member's fold assignment, which must be one and the same: an ensemble is only scored on folds none of its members saw. */

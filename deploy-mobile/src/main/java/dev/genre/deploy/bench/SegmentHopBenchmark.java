@@ -5,12 +5,12 @@ import dev.genre.dataset.Split;
 import dev.genre.deploy.onnx.OnnxEvaluation;
 import dev.genre.deploy.onnx.OnnxModel;
 import dev.genre.io.Json;
+import dev.genre.run.Progress;
 import dev.genre.search.cv.CvSummary;
 import dev.genre.search.train.Evaluation;
 import dev.genre.search.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * How much a clip's prediction gains from averaging more, overlapping segments: every fold model of
- * {@code genre bench cv} (its float ONNX export from {@code bench int8}) classifies its held-out fold
+ * {@code genre bench cv} (its float ONNX export, made on first use) classifies its held-out fold
  * with segments every {@code hop} frames, for each hop. Evaluation only: the models are not retrained,
  * and nothing is chosen on the held-out folds except what this table reports.
  */
@@ -33,18 +33,18 @@ public final class SegmentHopBenchmark {
     private final Config cfg;
     private final PrintStream out;
 
-    public SegmentHopBenchmark(Config cfg, PrintStream out) {
+    private final Progress progress;
+
+    public SegmentHopBenchmark(Config cfg, PrintStream out, Progress progress) {
         this.cfg = cfg;
         this.out = out;
+        this.progress = progress;
     }
 
     public Map<String, Object> run() throws IOException {
-        Path packages = cfg.work().resolve("int8");
         List<Path> folds = CvWork.foldRuns(cfg.work());
-        for (Path f : folds) {
-            Path model = packages.resolve(f.getFileName()).resolve("model.onnx");
-            if (!Files.isRegularFile(model)) throw new IOException(model + ": missing; run genre bench int8 first (it exports every fold)");
-        }
+        List<Path> models = new ArrayList<>();
+        for (Path f : folds) models.add(CvWork.floatModel(cfg.work(), f, progress));
         List<HopResult> results = new ArrayList<>();
         out.println("| hop (frames) | segments per 30 s clip | clip acc per fold | clip acc mean ± std | segment acc (pooled) | seconds |");
         out.println("|---|---|---|---|---|---|");
@@ -52,10 +52,11 @@ public final class SegmentHopBenchmark {
             List<Double> clip = new ArrayList<>();
             int segments = 0, correct = 0, clips = 0;
             long t0 = System.nanoTime();
-            for (Path f : folds) {
+            for (int i = 0; i < folds.size(); i++) {
+                Path f = folds.get(i);
                 Trainer.Setup setup = Json.read(f.resolve(Trainer.TRAIN_JSON), Trainer.Setup.class);
                 SegmentDataset test = SegmentDataset.load(Path.of(setup.dataset()), Split.TEST, setup.config().segmentFrames(), hop);
-                try (OnnxModel model = new OnnxModel(packages.resolve(f.getFileName()).resolve("model.onnx"), cfg.threads())) {
+                try (OnnxModel model = new OnnxModel(models.get(i), cfg.threads())) {
                     Evaluation e = OnnxEvaluation.of(model, test, setup.genres()).evaluation();
                     clip.add(e.clipAccuracy());
                     segments += test.size();
@@ -72,7 +73,7 @@ public final class SegmentHopBenchmark {
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("format", "genre-bench-segment-hop/1");
-        r.put("protocol", "each fold model of genre bench cv (float ONNX from bench int8) on its held-out fold, segments every hop frames, "
+        r.put("protocol", "each fold model of genre bench cv (float ONNX export) on its held-out fold, segments every hop frames, "
                 + "clip prediction = mean of its segments' probabilities");
         r.put("work", cfg.work().toAbsolutePath().normalize().toString());
         r.put("threads", cfg.threads());

@@ -118,12 +118,35 @@ class CvFoldBenchmarksTest {
     }
 
     @Test
-    @Order(1)
-    void hopNeedsTheFoldExportsThenScoresEveryHeldOutClipOncePerHop() throws Exception {
+    @Order(0)
+    void hopExportsEachFoldOnceAndScoresEveryHeldOutClipOncePerHop() throws Exception {
         SegmentHopBenchmark.Config cfg = new SegmentHopBenchmark.Config(work, List.of(128, 32), 1);
-        IOException missing = assertThrows(IOException.class, () -> new SegmentHopBenchmark(cfg, QUIET).run());
-        assertTrue(missing.getMessage().contains("model.onnx") && missing.getMessage().contains("bench int8"), missing.getMessage());
+        Map<String, Object> r = new SegmentHopBenchmark(cfg, QUIET, Progress.none()).run();
+        @SuppressWarnings("unchecked")
+        List<SegmentHopBenchmark.HopResult> hops = (List<SegmentHopBenchmark.HopResult>) r.get("hops");
+        assertEquals(2, hops.size());
+        for (SegmentHopBenchmark.HopResult h : hops) {
+            assertEquals(3, h.clipAccuracy().size(), "one clip accuracy per fold");
+            assertEquals(18, h.clips(), "every clip is held out exactly once");
+            for (double a : h.clipAccuracy()) assertTrue(a >= 0 && a <= 1, "accuracy " + a);
+        }
+        // 5 s clips are ~216 frames: one 128-frame segment at hop 128, three at hop 32.
+        assertEquals(18, hops.get(0).segments());
+        assertEquals(3 * 18, hops.get(1).segments());
 
+        // A second run reuses the exports (not rewritten) and scores the same.
+        Path export = work.resolve("float/fold-1/model.onnx");
+        assertTrue(Files.isRegularFile(export), "float export of fold 1");
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(export);
+        @SuppressWarnings("unchecked")
+        List<SegmentHopBenchmark.HopResult> again = (List<SegmentHopBenchmark.HopResult>) new SegmentHopBenchmark(cfg, QUIET, Progress.none()).run().get("hops");
+        assertEquals(written, Files.getLastModifiedTime(export));
+        for (int i = 0; i < hops.size(); i++) assertEquals(hops.get(i).clipAccuracy(), again.get(i).clipAccuracy());
+    }
+
+    @Test
+    @Order(1)
+    void quantizationAwareTuningRecordsItsEpochAndSkipsTheSensitivity() throws Exception {
         // With quantization-aware tuning (one epoch), the path bench int8 --qat-epochs takes through the exporter.
         Map<String, Object> q = new Int8CvBenchmark(new Int8CvBenchmark.Config(work, 64, 0, new QuantAwareTuning.Options(1, 1e-4, 0), null), QUIET,
                 Progress.none()).run();
@@ -139,18 +162,5 @@ class CvFoldBenchmarksTest {
                     List.copyOf(report.probeAgreementByMethod().keySet()), "every range method scored on the probe");
             assertTrue(report.floatNodes().isEmpty() && report.sensitivity() == null, "tuned models are all int8, without the sensitivity search");
         }
-
-        Map<String, Object> r = new SegmentHopBenchmark(cfg, QUIET).run();
-        @SuppressWarnings("unchecked")
-        List<SegmentHopBenchmark.HopResult> hops = (List<SegmentHopBenchmark.HopResult>) r.get("hops");
-        assertEquals(2, hops.size());
-        for (SegmentHopBenchmark.HopResult h : hops) {
-            assertEquals(3, h.clipAccuracy().size(), "one clip accuracy per fold");
-            assertEquals(18, h.clips(), "every clip is held out exactly once");
-            for (double a : h.clipAccuracy()) assertTrue(a >= 0 && a <= 1, "accuracy " + a);
-        }
-        // 5 s clips are ~216 frames: one 128-frame segment at hop 128, three at hop 32.
-        assertEquals(18, hops.get(0).segments());
-        assertEquals(3 * 18, hops.get(1).segments());
     }
 }

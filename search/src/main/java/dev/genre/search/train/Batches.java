@@ -4,9 +4,10 @@ import dev.genre.dataset.SegmentDataset;
 import java.util.SplittableRandom;
 
 /**
- * Fills input and target buffers: random time crops, SpecAugment masks (set to the mean, i.e. 0
- * after normalisation) and mixup for training; fixed windows for evaluation. Inputs are
- * standardised with the training split's mean and standard deviation.
+ * Fills input and target buffers: random time crops (optionally tempo-stretched and pitch-shifted),
+ * SpecAugment masks (set to the mean, i.e. 0 after normalisation) and mixup for training; fixed
+ * windows for evaluation. Inputs are standardised as {@link Normalization} says. The optional
+ * augmentations draw from the random stream only when on, so recipes without them are unchanged.
  */
 public final class Batches {
     private final SegmentDataset data;
@@ -14,6 +15,7 @@ public final class Batches {
     private final Normalization norm;
     private final int classes;
     public final int perSegment;
+    private final float[] shifted;
 
     public Batches(SegmentDataset data, TrainConfig cfg, Normalization norm, int classes) {
         this.data = data;
@@ -21,6 +23,7 @@ public final class Batches {
         this.norm = norm;
         this.classes = classes;
         this.perSegment = data.nMels() * data.frames();
+        this.shifted = new float[cfg.pitchShift() > 0 ? perSegment : 0];
     }
 
     /** A training batch from segments {@code order[from .. from+n)}; targets are soft labels. */
@@ -29,7 +32,15 @@ public final class Batches {
         float off = (float) (cfg.labelSmoothing() / classes), on = (float) (1 - cfg.labelSmoothing()) + off;
         for (int i = 0; i < n; i++) {
             int seg = order[from + i];
-            data.copyRandomCrop(seg, rng, x, i * perSegment);
+            if (cfg.timeStretch() > 0) {
+                double rate = Math.exp((2 * rng.nextDouble() - 1) * Math.log1p(cfg.timeStretch()));
+                data.copyRandomStretchedCrop(seg, rate, rng, x, i * perSegment);
+            } else {
+                data.copyRandomCrop(seg, rng, x, i * perSegment);
+            }
+            if (cfg.pitchShift() > 0) {
+                shiftMels(x, i * perSegment, data.nMels(), data.frames(), (2 * rng.nextDouble() - 1) * cfg.pitchShift(), shifted);
+            }
             normalise(x, i * perSegment);
             specAugment(x, i * perSegment, rng);
             for (int c = 0; c < classes; c++) target[i * classes + c] = off;
@@ -56,6 +67,21 @@ public final class Batches {
 
     private void normalise(float[] x, int off) {
         norm.apply(x, off, perSegment);
+    }
+
+    /**
+     * Moves the segment {@code bins} mel bands up (positive) or down, interpolating between bands
+     * and repeating the edge band where the shift uncovers one. Above 1 kHz Slaney mels are
+     * log-spaced, so this is a pitch shift there; below it is a small frequency offset.
+     */
+    static void shiftMels(float[] x, int off, int mels, int frames, double bins, float[] shifted) {
+        System.arraycopy(x, off, shifted, 0, mels * frames);
+        for (int f = 0; f < mels; f++) {
+            double src = Math.min(Math.max(f - bins, 0), mels - 1);
+            int lo = (int) src, hi = Math.min(lo + 1, mels - 1);
+            float w = (float) (src - lo);
+            for (int t = 0; t < frames; t++) x[off + f * frames + t] = (1 - w) * shifted[lo * frames + t] + w * shifted[hi * frames + t];
+        }
     }
 
     private void specAugment(float[] x, int off, SplittableRandom rng) {
