@@ -3,6 +3,7 @@ package dev.genre.deploy.quant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.genre.deploy.TestData;
@@ -13,6 +14,8 @@ import dev.genre.search.net.Int8Simulation;
 import dev.genre.search.net.SpecNetwork;
 import dev.genre.search.spec.NetworkSpec;
 import dev.genre.search.spec.RandomSpecs;
+import dev.genre.search.train.TrainConfig;
+import dev.genre.search.train.TrainingStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,6 +106,30 @@ class Int8SimulationTest {
                 assertTrue(maxDiff(simulated(net, m, (Int8Simulation) null, x, shape), floatLogits) < 1e-4,
                         spec.name() + ": switching the simulation off restores float");
             }
+        }
+    }
+
+    @Test
+    void simulatedTrainingStepsLeaveNothingOnTheNetworksManager() throws Exception {
+        NetworkSpec spec = NetworkSpec.load("mobilenetv3-small").withInput(1, 128, FRAMES).withClasses(10);
+        int batch = 4;
+        float[] x = TestData.crop(TestData.segments(batch, FRAMES), batch, 128, FRAMES, 128, FRAMES);
+        try (NDManager m = NDManager.newBaseManager()) {
+            SpecNetwork net = TestData.perturbed(spec, m, 3, x, MEAN, STD);
+            ModelProto model = SpecOnnxWriter.write(spec, FoldedWeights.of(net), MEAN, STD, Map.of());
+            Map<String, float[]> ranges = Calibration.run(model, QdqQuantizer.tensorsToCalibrate(model), List.of(x), new long[] {1, 128, FRAMES})
+                    .ranges(Calibration.Method.MINMAX);
+            float[] t = new float[batch * 10];
+            for (int i = 0; i < batch; i++) t[i * 10 + i] = 1;
+            net.simulateInt8(new Int8Simulation(ranges));
+            dev.genre.search.train.Checkpoint.collectGradients(net);
+            TrainingStep step = new TrainingStep(net, TrainConfig.defaults().with(1, batch, 1e-4, 0), m);
+            for (int i = 0; i < batch * FRAMES * 128; i++) x[i] = (float) ((x[i] - MEAN) / STD);
+            assertTrue(step.run(x, t, 1e-4) != null, "a finite first step"); // the optimizer's moments appear here
+            int after1 = ((BaseNDManager) m).getManagedArrays().size();
+            for (int k = 0; k < 3; k++) step.run(x, t, 1e-4);
+            // Before the fix every step left ~200 arrays (the folded, rounded weights and their graph) on m.
+            assertEquals(after1, ((BaseNDManager) m).getManagedArrays().size(), "arrays left on the network's manager by 3 more steps");
         }
     }
 

@@ -77,10 +77,12 @@ public final class ConvBnAct extends AbstractBlock {
     private NDArray simulated(ParameterStore ps, NDArray x, boolean training) {
         Device d = x.getDevice();
         PairList<String, Parameter> p = bn.getParameters();
-        NDArray mean = ps.getValue(p.get("runningMean"), d, false).stopGradient(), var = ps.getValue(p.get("runningVar"), d, false).stopGradient();
-        NDArray gamma = ps.getValue(p.get("gamma"), d, training), beta = ps.getValue(p.get("beta"), d, training);
+        NDArray mean = Int8Simulation.local(ps.getValue(p.get("runningMean"), d, false), x).stopGradient();
+        NDArray var = Int8Simulation.local(ps.getValue(p.get("runningVar"), d, false), x).stopGradient();
+        NDArray gamma = Int8Simulation.local(ps.getValue(p.get("gamma"), d, training), x);
+        NDArray beta = Int8Simulation.local(ps.getValue(p.get("beta"), d, training), x);
         NDArray k = gamma.div(var.add(BN_EPS).sqrt()); // w' = w * g / sqrt(var + eps), b' = beta - mean * g / sqrt(var + eps)
-        NDArray w = ps.getValue(conv.getParameters().get("weight"), d, training);
+        NDArray w = Int8Simulation.local(ps.getValue(conv.getParameters().get("weight"), d, training), x);
         NDArray folded = w.mul(k.reshape(k.getShape().get(0), 1, 1, 1));
         NDArray y = Conv2d.conv2d(x, Int8Simulation.weight(folded), beta.sub(k.mul(mean)), new Shape(stride, stride), new Shape(pad, pad),
                 new Shape(1, 1), groups).singletonOrThrow();

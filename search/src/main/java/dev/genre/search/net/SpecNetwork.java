@@ -119,7 +119,7 @@ public final class SpecNetwork extends AbstractBlock {
     private static NDArray linear(ParameterStore ps, Linear fc, NDArray x, boolean training) {
         NDArray w = ps.getValue(fc.getParameters().get("weight"), x.getDevice(), training);
         NDArray b = ps.getValue(fc.getParameters().get("bias"), x.getDevice(), training);
-        return Linear.linear(x, Int8Simulation.weight(w), b).singletonOrThrow();
+        return Linear.linear(x, Int8Simulation.weight(Int8Simulation.local(w, x)), b).singletonOrThrow();
     }
 
     @Override

@@ -63,7 +63,7 @@ public final class SqueezeExcite extends AbstractBlock {
     private static NDArray conv1x1(ParameterStore ps, Conv2d c, NDArray x, boolean training) {
         NDArray w = ps.getValue(c.getParameters().get("weight"), x.getDevice(), training);
         NDArray b = ps.getValue(c.getParameters().get("bias"), x.getDevice(), training);
-        return Conv2d.conv2d(x, Int8Simulation.weight(w), b).singletonOrThrow();
+        return Conv2d.conv2d(x, Int8Simulation.weight(Int8Simulation.local(w, x)), b).singletonOrThrow();
     }
 
     @Override
