@@ -12,6 +12,7 @@ import dev.genre.search.net.FoldedWeights;
 import dev.genre.search.net.Int8Simulation;
 import dev.genre.search.train.Batches;
 import dev.genre.search.train.Checkpoint;
+import dev.genre.search.train.StagingBuffer;
 import dev.genre.search.train.LearningRate;
 import dev.genre.search.train.TrainConfig;
 import dev.genre.search.train.TrainedModel;
@@ -80,6 +81,7 @@ public final class QuantAwareTuning {
             LearningRate schedule = new LearningRate(cfg.lr(), 0, (long) cfg.epochs() * perEpoch);
             Shape shape = teacher.net().inputShape(cfg.batch());
             float[] x = new float[cfg.batch() * batches.perSegment], labels = new float[cfg.batch() * classes];
+            StagingBuffer teacherInputs = new StagingBuffer(); // a new direct buffer per step fragmented the heap to 20 GB over 5 folds
             List<Epoch> history = new ArrayList<>();
             for (int epoch = 0; epoch < cfg.epochs(); epoch++) {
                 long t0 = System.nanoTime();
@@ -91,7 +93,7 @@ public final class QuantAwareTuning {
                 progress.start(String.format("int8-aware tuning, epoch %d/%d", epoch + 1, cfg.epochs()), perEpoch);
                 for (int i = 0; i < perEpoch; i++) {
                     batches.train(order, i * cfg.batch(), cfg.batch(), rng, x, labels);
-                    float[] stats = step.run(x, teacherProbabilities(teacher, teacherStore, m, x, shape), schedule.at(step.steps()));
+                    float[] stats = step.run(x, teacherProbabilities(teacher, teacherStore, m, teacherInputs, x, shape), schedule.at(step.steps()));
                     if (stats != null) {
                         loss += stats[0];
                         agree += stats[1];
@@ -107,9 +109,9 @@ public final class QuantAwareTuning {
         }
     }
 
-    private static float[] teacherProbabilities(TrainedModel teacher, ParameterStore ps, NDManager m, float[] x, Shape shape) {
+    private static float[] teacherProbabilities(TrainedModel teacher, ParameterStore ps, NDManager m, StagingBuffer staging, float[] x, Shape shape) {
         try (NDManager sub = m.newSubManager()) {
-            NDArray input = sub.create(x, shape);
+            NDArray input = staging.wrap(sub, x, shape);
             return teacher.net().predict(ps, input).softmax(1).toFloatArray();
         }
     }
