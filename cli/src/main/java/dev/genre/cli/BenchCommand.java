@@ -66,7 +66,6 @@ final class BenchCommand implements Command {
         o.addOption(Flags.flag("adaround", "int8: adaptive rounding of each fold's int8 weights (AdaRound) instead of nearest"));
         o.addOption(Flags.value("qat-epochs", "N", "int8: epochs of quantization-aware fine-tuning of each fold's int8 model (default 0: post-training only)"));
         o.addOption(Flags.value("qat-lr", "X", "int8: peak learning rate of that fine-tuning (default " + QuantAwareTuning.Options.defaults().lr() + ")"));
-        o.addOption(Flags.value("qat-mixup", "ALPHA", "int8: tune on Beta(ALPHA, ALPHA) blends of two training segments (default 0: none)"));
         o.addOption(Flags.value("members", "LIST", "ensemble: comma-separated work folders of bench cv runs with one --fold-seed and"
                 + " different --seed (e.g. data/bench/cv-work,data/bench/cv-f0-s1-work)"));
         o.addOption(Flags.flag("int8", "ensemble: also score the members' int8 models (run bench int8 --cv-work on each member first) and"

@@ -40,7 +40,6 @@ final class ExportCommand implements Command {
         o.addOption(Flags.flag("adaround", "with --int8: round each int8 weight up or down to keep its layer's output on the calibration segments closest to float (AdaRound)"));
         o.addOption(Flags.value("qat-epochs", "N", "with --int8: epochs of quantization-aware fine-tuning against the float model (default 0: off)"));
         o.addOption(Flags.value("qat-lr", "X", "peak learning rate of that fine-tuning (default " + QuantAwareTuning.Options.defaults().lr() + ")"));
-        o.addOption(Flags.value("qat-mixup", "ALPHA", "tune on Beta(ALPHA, ALPHA) blends of two training segments (default 0: none)"));
         o.addOption(Flags.value("seed", "K", "seed of the calibration sample (default 0)"));
         return o;
     }
@@ -57,8 +56,7 @@ final class ExportCommand implements Command {
         int epochs = Flags.intValue(cmd, "qat-epochs", 0);
         if (epochs < 0) throw new IllegalArgumentException("--qat-epochs must be at least 0");
         QuantAwareTuning.Options d = QuantAwareTuning.Options.defaults();
-        return epochs == 0 ? null : new QuantAwareTuning.Options(epochs, Flags.doubleValue(cmd, "qat-lr", d.lr()), Flags.longValue(cmd, "seed", 0),
-                Flags.doubleValue(cmd, "qat-mixup", d.mixup()));
+        return epochs == 0 ? null : new QuantAwareTuning.Options(epochs, Flags.doubleValue(cmd, "qat-lr", d.lr()), Flags.longValue(cmd, "seed", 0));
     }
 
     @Override

@@ -39,18 +39,10 @@ public final class QuantAwareTuning {
     /**
      * @param lr AdamW's peak rate, cosine to 0 over the epochs without warm-up: a small step from a trained
      *     optimum (on a GTZAN fold, 1e-4 left int8 further from float than no tuning; 2e-5 did not)
-     * @param mixup Beta(alpha, alpha) blends of two training segments as the tuning's inputs, 0 = none. The
-     *     teacher's probabilities on the blend are the target either way (no labels). A trained network is
-     *     confident on its own training segments, where int8 already agrees with it; held-out segments are
-     *     nearer ties, and blends put the tuning there too (the probe's reasoning, {@link ProbeSegments}).
      */
-    public record Options(int epochs, double lr, long seed, double mixup) {
-        public Options {
-            if (!(mixup >= 0)) throw new IllegalArgumentException("--qat-mixup must not be negative");
-        }
-
+    public record Options(int epochs, double lr, long seed) {
         public static Options defaults() {
-            return new Options(2, 2e-5, 0, 0);
+            return new Options(2, 2e-5, 0);
         }
     }
 
@@ -66,9 +58,10 @@ public final class QuantAwareTuning {
             TrainedModel teacher = TrainedModel.load(trained, m), student = TrainedModel.load(trained, m);
             Trainer.Setup setup = teacher.setup();
             TrainConfig b = setup.config();
-            // The recipe's crops and SpecAugment widen what the two networks are compared on; mixup only
-            // when asked (see Options), no weight decay, no smoothing.
-            TrainConfig cfg = new TrainConfig(o.epochs(), b.batch(), "adamw", o.lr(), b.momentum(), 0, 0, 0, o.mixup(), b.freqMasks(),
+            // The recipe's crops and SpecAugment widen what the two networks are compared on; no mixup
+            // (blends of two segments as inputs left int8 further from float on GTZAN folds, README), no
+            // weight decay, no smoothing.
+            TrainConfig cfg = new TrainConfig(o.epochs(), b.batch(), "adamw", o.lr(), b.momentum(), 0, 0, 0, 0, b.freqMasks(),
                     b.freqMaskWidth(), b.timeMasks(), b.timeMaskWidth(), 0, 0, b.segmentFrames(), b.trainHop(), b.evalHop(), o.seed());
             SegmentDataset train = SegmentDataset.load(Path.of(setup.dataset()), Split.TRAIN, cfg.segmentFrames(), cfg.trainHop());
             int classes = setup.genres().size(), perEpoch = train.size() / cfg.batch();

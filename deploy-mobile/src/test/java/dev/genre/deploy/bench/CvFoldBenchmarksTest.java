@@ -147,8 +147,8 @@ class CvFoldBenchmarksTest {
     @Test
     @Order(1)
     void quantizationAwareTuningRecordsItsEpochAndSkipsTheSensitivity() throws Exception {
-        // With quantization-aware tuning (one epoch, on blends), the path bench int8 --qat-epochs --qat-mixup takes through the exporter.
-        Map<String, Object> q = new Int8CvBenchmark(new Int8CvBenchmark.Config(work, 64, 0, new QuantAwareTuning.Options(1, 1e-4, 0, 1.0), null), QUIET,
+        // With quantization-aware tuning (one epoch), the path bench int8 --qat-epochs takes through the exporter.
+        Map<String, Object> q = new Int8CvBenchmark(new Int8CvBenchmark.Config(work, 64, 0, new QuantAwareTuning.Options(1, 1e-4, 0), null), QUIET,
                 Progress.none()).run();
         for (int f = 1; f <= 3; f++) assertTrue(Files.isRegularFile(work.resolve("int8/fold-" + f + "/model-int8.onnx")), "fold " + f);
         @SuppressWarnings("unchecked")

@@ -75,12 +75,12 @@ class QuantAwareTuningTest {
     @Test
     void tuningTrainsThroughTheSimulationAndANullStepExportsThePostTrainingModel() throws Exception {
         Map<String, float[]> ranges = calibration.ranges(Calibration.Method.MINMAX);
-        QuantAwareTuning.Result moved = QuantAwareTuning.tune(run, ranges, new QuantAwareTuning.Options(1, 1e-3, 0, 0), Progress.none());
+        QuantAwareTuning.Result moved = QuantAwareTuning.tune(run, ranges, new QuantAwareTuning.Options(1, 1e-3, 0), Progress.none());
         assertEquals(1, moved.history().size());
         for (QuantAwareTuning.Epoch e : moved.history()) assertTrue(Double.isFinite(e.loss()) && e.loss() > 0, "epoch " + e);
         assertTrue(maxChange(moved.weights(), trained) > 1e-5, "gradients reach the weights through the rounding");
 
-        QuantAwareTuning.Result still = QuantAwareTuning.tune(run, ranges, new QuantAwareTuning.Options(1, 1e-30, 0, 0), Progress.none());
+        QuantAwareTuning.Result still = QuantAwareTuning.tune(run, ranges, new QuantAwareTuning.Options(1, 1e-30, 0), Progress.none());
         assertEquals(0, maxChange(still.weights(), trained), 1e-7, "a null step leaves the weights (and the folding) as trained");
         assertArrayEquals(QdqQuantizer.quantize(model, ranges, Set.of()).toByteArray(),
                 QdqQuantizer.quantize(onnx(still.weights()), ranges, Set.of()).toByteArray(), "the same int8 model, byte for byte");
