@@ -32,7 +32,6 @@ public final class SegmentHopBenchmark {
 
     private final Config cfg;
     private final PrintStream out;
-
     private final Progress progress;
 
     public SegmentHopBenchmark(Config cfg, PrintStream out, Progress progress) {
