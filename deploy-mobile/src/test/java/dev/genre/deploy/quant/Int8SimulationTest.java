@@ -128,7 +128,7 @@ class Int8SimulationTest {
             assertTrue(step.run(x, t, 1e-4) != null, "a finite first step"); // the optimizer's moments appear here
             int after1 = ((BaseNDManager) m).getManagedArrays().size();
             for (int k = 0; k < 3; k++) step.run(x, t, 1e-4);
-            // Before the fix every step left ~200 arrays (the folded, rounded weights and their graph) on m.
+            // Before the fix every step left ~1,200 arrays (the folded, rounded weights and their graph) on m.
             assertEquals(after1, ((BaseNDManager) m).getManagedArrays().size(), "arrays left on the network's manager by 3 more steps");
         }
     }
