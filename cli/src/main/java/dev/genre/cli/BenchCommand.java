@@ -60,6 +60,8 @@ final class BenchCommand implements Command {
                 + TrainConfig.defaults().timeStretch() + " = off)"));
         o.addOption(Flags.value("pitch-shift", "BINS", "cv: pitch augmentation of the genre recipe, crops shifted by up to this many mel bins (default "
                 + TrainConfig.defaults().pitchShift() + " = off)"));
+        o.addOption(Flags.value("ema", "DECAY", "cv: score each fold's exponential moving average of the weights with this decay (default "
+                + TrainConfig.defaults().emaDecay() + " = off)"));
         o.addOption(Flags.value("segment-frames", "N", "cv: frames per training and evaluation segment of the genre recipe (default "
                 + TrainConfig.defaults().segmentFrames() + "; hops stay " + TrainConfig.defaults().trainHop() + ")"));
         o.addOption(Flags.value("cv-work", "DIR", "int8, hop: the cross-validation work folder of bench cv (default data/bench/cv-work)"));
@@ -140,7 +142,7 @@ final class BenchCommand implements Command {
                 Flags.doubleValue(cmd, "weight-decay", r.weightDecay()), Flags.intValue(cmd, "warmup-epochs", r.warmupEpochs()),
                 r.labelSmoothing(), mixup, noAugment ? 0 : r.freqMasks(), r.freqMaskWidth(), noAugment ? 0 : r.timeMasks(), r.timeMaskWidth(),
                 Flags.doubleValue(cmd, "time-stretch", r.timeStretch()), Flags.doubleValue(cmd, "pitch-shift", r.pitchShift()),
-                Flags.intValue(cmd, "segment-frames", r.segmentFrames()), r.trainHop(), r.evalHop(), r.seed());
+                Flags.doubleValue(cmd, "ema", r.emaDecay()), Flags.intValue(cmd, "segment-frames", r.segmentFrames()), r.trainHop(), r.evalHop(), r.seed());
         CvBenchmark.Config cfg = new CvBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
                 workOf(output), Flags.intValue(cmd, "folds", 5), recipe,
                 Flags.intValue(cmd, "threads", 2), cmd.hasOption("no-peer") ? null : home.resolve("bench/pytorch_cv.py"),

@@ -24,30 +24,42 @@ import java.util.stream.Stream;
 public final class Checkpoint {
     static final String DIR = "checkpoint";
 
-    record State(int epoch, long step, String params, String optimizer, List<EpochMetrics> history) {}
+    /** @param ema the weight average's file, null without one */
+    record State(int epoch, long step, String params, String optimizer, String ema, List<EpochMetrics> history) {}
 
     private Checkpoint() {}
 
-    static void save(Path out, SpecNetwork net, OptimizerState opt, int epoch, List<EpochMetrics> history) throws IOException {
+    static void save(Path out, SpecNetwork net, OptimizerState opt, WeightAverage ema, int epoch, List<EpochMetrics> history) throws IOException {
         Path dir = out.resolve(DIR);
         String params = String.format("params-e%04d.bin", epoch), optim = String.format("optimizer-e%04d.ndlist", epoch);
+        String average = ema == null ? null : String.format("ema-e%04d.ndlist", epoch);
         AtomicFiles.write(dir.resolve(params), o -> net.saveParameters(new DataOutputStream(o)));
         AtomicFiles.write(dir.resolve(optim), o -> opt.state().encode(o));
-        Json.write(dir.resolve("state.json"), new State(epoch, opt.step, params, optim, history));
+        if (ema != null) AtomicFiles.write(dir.resolve(average), o -> ema.state().encode(o));
+        Json.write(dir.resolve("state.json"), new State(epoch, opt.step, params, optim, average, history));
         try (Stream<Path> s = Files.list(dir)) { // older epochs are no longer referenced
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                if ((n.startsWith("params-e") || n.startsWith("optimizer-e")) && !n.equals(params) && !n.equals(optim)) Files.delete(p);
+                boolean epochFile = n.startsWith("params-e") || n.startsWith("optimizer-e") || n.startsWith("ema-e");
+                if (epochFile && !n.equals(params) && !n.equals(optim) && !n.equals(average)) Files.delete(p);
             }
         }
     }
 
-    static State load(Path out, SpecNetwork net, OptimizerState opt, NDManager manager) throws IOException {
+    static State load(Path out, SpecNetwork net, OptimizerState opt, WeightAverage ema, NDManager manager) throws IOException {
         Path dir = out.resolve(DIR);
         if (!Files.isRegularFile(dir.resolve("state.json"))) return null;
         State s = Json.read(dir.resolve("state.json"), State.class);
         restoreWeights(net, dir.resolve(s.params()), manager);
         restoreOptimizer(opt, dir.resolve(s.optimizer()), s.step(), manager);
+        if (ema != null) {
+            if (s.ema() == null) throw new IOException(dir + ": the checkpoint holds no weight average to resume");
+            try (InputStream in = Files.newInputStream(dir.resolve(s.ema()))) {
+                NDList saved = NDList.decode(manager, in);
+                ema.restore(saved);
+                saved.close();
+            }
+        }
         return s;
     }
 

@@ -83,10 +83,11 @@ public final class Trainer {
             TorchvisionInit.applyIfRequested(net, manager);
             TrainingStep stepper = new TrainingStep(net, cfg, manager);
             OptimizerState opt = stepper.optimizer;
+            WeightAverage ema = cfg.emaDecay() > 0 ? new WeightAverage(cfg.emaDecay(), net.getParameters(), manager) : null;
             List<EpochMetrics> history = new ArrayList<>();
             int startEpoch = 0;
             if (resume) {
-                Checkpoint.State s = Checkpoint.load(out, net, opt, manager);
+                Checkpoint.State s = Checkpoint.load(out, net, opt, ema, manager);
                 if (s != null) {
                     startEpoch = s.epoch();
                     history.addAll(s.history());
@@ -115,6 +116,7 @@ public final class Trainer {
                     lr = schedule.at(opt.step);
                     long s0 = System.nanoTime();
                     float[] stats = stepper.run(x, t, lr);
+                    if (ema != null) ema.update(opt.step);
                     inSteps += System.nanoTime() - s0;
                     inBatches += s0 - b0;
                     if (stats == null) {
@@ -131,14 +133,20 @@ public final class Trainer {
                 int counted = Math.max(1, batchesPerEpoch - skipped);
                 progress.finish();
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                Evaluation v = evaluate(net, ps, manager, valid, setup.normalization(), genres);
+                Evaluation v = evaluate(net, ema, ps, manager, valid, setup.normalization(), genres);
                 history.add(new EpochMetrics(epoch + 1, lr, lossSum / counted, accSum / counted, v.segmentAccuracy(),
                         v.clipAccuracy(), batchesPerEpoch * cfg.batch() / seconds, seconds, skipped, inSteps / 1e9, inBatches / 1e9));
-                Checkpoint.save(out, net, opt, epoch + 1, history);
+                Checkpoint.save(out, net, opt, ema, epoch + 1, history);
             }
-            Evaluation v = evaluate(net, ps, manager, valid, setup.normalization(), genres);
-            Evaluation te = evaluate(net, ps, manager, test, setup.normalization(), genres);
-            AtomicFiles.write(out.resolve(WEIGHTS), o -> net.saveParameters(new DataOutputStream(o)));
+            Evaluation v, te;
+            // The last step's weights scored too, so one run measures what the average gained.
+            Evaluation lastStep = ema == null ? null : evaluate(net, ps, manager, test, setup.normalization(), genres);
+            // With a weight average, the average is what is scored and saved: the model that ships.
+            try (WeightAverage.Applied averaged = ema == null ? null : ema.apply()) {
+                v = evaluate(net, ps, manager, valid, setup.normalization(), genres);
+                te = evaluate(net, ps, manager, test, setup.normalization(), genres);
+                AtomicFiles.write(out.resolve(WEIGHTS), o -> net.saveParameters(new DataOutputStream(o)));
+            }
             Cost cost = Cost.total(SpecResolver.resolve(spec));
             Result r = new Result(v, te, history, cost.params(), cost.macs());
             Map<String, Object> metrics = new LinkedHashMap<>();
@@ -146,6 +154,7 @@ public final class Trainer {
             metrics.put("epochs", history.size());
             metrics.put("valid", v);
             metrics.put("test", te);
+            if (lastStep != null) metrics.put("testLastStep", lastStep);
             metrics.put("params", cost.params());
             metrics.put("macs", cost.macs());
             metrics.put("normalization", setup.normalization());
@@ -153,6 +162,14 @@ public final class Trainer {
             Json.write(out.resolve(METRICS), metrics);
             TrainingPlots.write(out, history, te, genres);
             return r;
+        }
+    }
+
+    private static Evaluation evaluate(SpecNetwork net, WeightAverage ema, ParameterStore ps, NDManager manager, SegmentDataset data,
+            Normalization norm, List<String> genres) {
+        if (ema == null) return evaluate(net, ps, manager, data, norm, genres);
+        try (WeightAverage.Applied averaged = ema.apply()) {
+            return evaluate(net, ps, manager, data, norm, genres);
         }
     }
 

@@ -24,11 +24,23 @@ class TrainerResumeTest {
 
     @Test
     void resumedRunEqualsUninterruptedRun() throws Exception {
+        assertResumesExactly(TrainConfig.defaults().with(2, 8, 3e-3, 5));
+    }
+
+    @Test
+    void resumedRunWithWeightAverageEqualsUninterruptedRun() throws Exception {
+        assertResumesExactly(TrainConfig.defaults().with(2, 8, 3e-3, 5).withEma(0.9));
+        // The average, not the last step's weights, is what the run saves.
+        byte[] lastStep = Files.readAllBytes(tmp.resolve("a/checkpoint/params-e0002.bin"));
+        assertTrue(Files.exists(tmp.resolve("a/checkpoint/ema-e0002.ndlist")));
+        assertTrue(!java.util.Arrays.equals(lastStep, Files.readAllBytes(tmp.resolve("a/model.params"))), "model.params holds the average");
+    }
+
+    private void assertResumesExactly(TrainConfig cfg) throws Exception {
         Path clips = tmp.resolve("clips"), data = tmp.resolve("data");
         SyntheticDataset.write(clips, new SyntheticDataset.Options(3, 6, 5, 1), Progress.none());
         new DatasetPrep(new PrepOptions(MelParams.defaults(), SplitSpec.parse("0.5,0.25,0.25", 0), 128, 2), Progress.none(),
                 new PrintStream(PrintStream.nullOutputStream())).run(clips, data);
-        TrainConfig cfg = TrainConfig.defaults().with(2, 8, 3e-3, 5);
         NetworkSpec spec = NetworkSpec.load("mobilenetv3-small");
 
         Trainer.Result straight = new Trainer(cfg, Progress.none()).train(data, spec, tmp.resolve("a"), false, 0);
