@@ -50,10 +50,18 @@ public final class SpecOnnxWriter {
         OnnxGraph g = wr.g;
         int[] in = spec.input();
         String x = g.input(INPUT, in[0], in[1], in[2]);
-        String level = norm.segmentLevel() ? g.node("ReduceMean", NORMALIZE_LEVEL, List.of(x), Attr.ints("axes", 1, 2, 3), Attr.i("keepdims", 1))
-                : g.scalar("input_mean", (float) norm.mean());
-        x = g.node("Sub", "normalize_sub", List.of(x, level));
-        x = g.node("Div", TensorNames.NORMALIZED_INPUT, List.of(x, g.scalar("input_std", (float) norm.std())));
+        if (norm.segmentLevel()) {
+            String level = g.node("ReduceMean", NORMALIZE_LEVEL, List.of(x), Attr.ints("axes", 1, 2, 3), Attr.i("keepdims", 1));
+            x = g.node("Sub", "normalize_sub", List.of(x, level));
+        }
+        if (norm.perBand()) { // [1, 1, bands, 1] constants, broadcast over batch and frames
+            long[] bands = {1, 1, norm.bandMean().length, 1};
+            x = g.node("Sub", "normalize_band_sub", List.of(x, g.floats("input_mean", bands, floats(norm.bandMean()))));
+            x = g.node("Div", TensorNames.NORMALIZED_INPUT, List.of(x, g.floats("input_std", bands, floats(norm.bandStd()))));
+        } else {
+            if (!norm.segmentLevel()) x = g.node("Sub", "normalize_sub", List.of(x, g.scalar("input_mean", (float) norm.mean())));
+            x = g.node("Div", TensorNames.NORMALIZED_INPUT, List.of(x, g.scalar("input_std", (float) norm.std())));
+        }
         for (Layer row : SpecResolver.resolve(spec)) x = wr.row(row, x);
         g.output(LOGITS, spec.classes());
         g.node("Softmax", PROBABILITIES, List.of(x), Attr.i("axis", 1));
@@ -164,5 +172,11 @@ public final class SpecOnnxWriter {
             case RELU -> g.node("Relu", TensorNames.activated(part, act), List.of(x));
             case HSWISH -> g.node("HardSwish", TensorNames.activated(part, act), List.of(x));
         };
+    }
+
+    private static float[] floats(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
+        return f;
     }
 }

@@ -83,8 +83,21 @@ class SpecOnnxWriterTest {
     }
     @Test
     void aPerSegmentLevelIsWrittenIntoTheGraphAndMakesTheModelDeafToGain(@TempDir Path dir) throws Exception {
+        assertLevelInGraph(new Normalization(0, STD, true), dir.resolve("level.onnx"));
+    }
+
+    @Test
+    void perBandStandardisationIsWrittenIntoTheGraph(@TempDir Path dir) throws Exception {
+        double[] bandMean = new double[128], bandStd = new double[128];
+        for (int b = 0; b < 128; b++) { // a spectral tilt, and spreads that differ 4x across the bands
+            bandMean[b] = 20 - 0.3 * b;
+            bandStd[b] = STD * (0.5 + 1.5 * b / 127.0);
+        }
+        assertLevelInGraph(new Normalization(0, 1, true, bandMean, bandStd), dir.resolve("bands.onnx"));
+    }
+
+    private void assertLevelInGraph(Normalization level, Path f) throws Exception {
         NetworkSpec spec = NetworkSpec.load("mobilenetv3-small").withInput(1, 128, FRAMES).withClasses(10);
-        Normalization level = new Normalization(0, STD, true);
         long[] shape = {N, 1, 128, FRAMES};
         try (NDManager m = NDManager.newBaseManager()) {
             SpecNetwork net = TestData.perturbed(spec, m, 7, segments, MEAN, STD);
@@ -110,7 +123,6 @@ class SpecOnnxWriterTest {
             assertTrue(gain <= 1e-4, "9 dB louder changes the logits by " + gain);
             // The level is one float per segment: the quantizer leaves it alone.
             assertTrue(dev.genre.deploy.quant.QdqQuantizer.tensorsToCalibrate(model).stream().noneMatch(t -> t.equals(SpecOnnxWriter.NORMALIZE_LEVEL)));
-            Path f = dir.resolve("level.onnx");
             Files.write(f, model.toByteArray());
             TestData.checkWithPythonOnnx(List.of(f));
         }

@@ -49,6 +49,29 @@ class NormalizationTest {
     }
 
     @Test
+    void perBandStandardisesEachBandAroundItsTrainingMean() {
+        int bands = 4, frames = 16;
+        double[] bandMean = {6, 2, -3, -9}, bandStd = {12, 8, 5, 2};
+        Normalization n = new Normalization(0, 1, true, bandMean, bandStd);
+        float[] x = segment(4, 0), y = x.clone();
+        n.apply(y, 0, y.length);
+        double level = 0;
+        for (float v : x) level += v;
+        level /= x.length;
+        for (int m = 0; m < bands; m++) {
+            for (int t = 0; t < frames; t++) {
+                int j = m * frames + t;
+                assertEquals((x[j] - level - bandMean[m]) / bandStd[m], y[j], 1e-4, "band " + m + ", frame " + t);
+            }
+        }
+        // Still deaf to gain with the segment's own level.
+        float[] louder = segment(4, 9);
+        n.apply(louder, 0, louder.length);
+        assertArrayEquals(y, louder, 1e-4f);
+        assertThrows(IllegalArgumentException.class, () -> new Normalization(0, 1, true, bandMean, new double[3]));
+    }
+
+    @Test
     void anUnknownLevelIsRefused() {
         String old = System.getProperty("genre.level");
         System.setProperty("genre.level", "clip");
