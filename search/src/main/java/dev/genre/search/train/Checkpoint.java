@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * The state after a finished epoch: weights (with batch-norm statistics), optimizer moments and
- * step, and the metric history. Weights and moments go to files named by epoch, each written
+ * step, the weight average when the recipe keeps one, and the metric history. Weights, moments and
+ * the average go to files named by epoch, each written
  * atomically, and {@code state.json} (written last, atomically) names them, so a kill at any
  * moment leaves the previous complete checkpoint in force.
  */

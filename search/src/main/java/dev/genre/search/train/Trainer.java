@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
 /**
  * Trains a spec on a prepared dataset with DJL (PyTorch engine): random crops, SpecAugment,
  * mixup, label smoothing, AdamW or SGD, warm-up + cosine schedule. Checkpoints every epoch; a
- * resumed run continues with the same weights, optimizer moments, schedule position and random
+ * resumed run continues with the same weights, optimizer moments, weight average, schedule position and random
  * streams (each epoch's streams derive from the seed and the epoch number), so it ends where an
  * uninterrupted run ends.
  */
