@@ -26,11 +26,8 @@ public final class WeightAverage {
         if (!(decay > 0 && decay < 1)) throw new IllegalArgumentException("EMA decay must be in (0, 1), got " + decay);
         this.decay = decay;
         for (Pair<String, Parameter> p : all) {
-            NDArray w = p.getValue().getArray();
-            NDArray s = manager.zeros(w.getShape(), w.getDataType());
-            s.addi(w);
             params.add(p.getValue());
-            shadows.add(s);
+            shadows.add(copyOf(p.getValue().getArray(), manager));
         }
     }
 
@@ -56,9 +53,7 @@ public final class WeightAverage {
         List<NDArray> saved = new ArrayList<>(params.size());
         for (int i = 0; i < params.size(); i++) {
             NDArray w = params.get(i).getArray();
-            NDArray copy = w.getManager().zeros(w.getShape(), w.getDataType());
-            copy.addi(w);
-            saved.add(copy);
+            saved.add(copyOf(w, w.getManager()));
             shadows.get(i).copyTo(w);
         }
         return () -> {
@@ -67,6 +62,13 @@ public final class WeightAverage {
                 saved.get(i).close();
             }
         };
+    }
+
+    /** A copy outside autograd: an in-place add into zeros records nothing, where DJL's duplicate might carry the gradient flag. */
+    private static NDArray copyOf(NDArray w, NDManager manager) {
+        NDArray copy = manager.zeros(w.getShape(), w.getDataType());
+        copy.addi(w);
+        return copy;
     }
 
     /** Restores the network's values on close. */
