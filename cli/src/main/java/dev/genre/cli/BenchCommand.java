@@ -56,6 +56,10 @@ final class BenchCommand implements Command {
         o.addOption(Flags.value("arch", "NAME|spec.json", "cv: the network this project trains (default " + CvBenchmark.ARCH
                 + "; e.g. a search's best-spec.json); the PyTorch peer always trains torchvision's MobileNetV3-Small"));
         o.addOption(Flags.flag("no-specaugment", "cv: train the genre recipe without time/frequency masking"));
+        o.addOption(Flags.value("specaugment", "F,FW,T,TW", "cv: SpecAugment of the genre recipe: F frequency masks up to FW bands wide, T time masks"
+                + " up to TW frames wide (default " + TrainConfig.defaults().freqMasks() + "," + TrainConfig.defaults().freqMaskWidth() + ","
+                + TrainConfig.defaults().timeMasks() + "," + TrainConfig.defaults().timeMaskWidth() + ")"));
+        o.addOption(Flags.value("label-smoothing", "X", "cv: label smoothing of the genre recipe (default " + TrainConfig.defaults().labelSmoothing() + ")"));
         o.addOption(Flags.value("time-stretch", "X", "cv: tempo augmentation of the genre recipe, crops stretched by up to 1 + X either way (default "
                 + TrainConfig.defaults().timeStretch() + " = off)"));
         o.addOption(Flags.value("pitch-shift", "BINS", "cv: pitch augmentation of the genre recipe, crops shifted by up to this many mel bins (default "
@@ -132,15 +136,33 @@ final class BenchCommand implements Command {
         return OK;
     }
 
+    /** {@code --specaugment F,FW,T,TW}: mask counts and widths, or the recipe's when absent. */
+    static int[] specAugment(String value, TrainConfig r) {
+        if (value == null) return new int[] {r.freqMasks(), r.freqMaskWidth(), r.timeMasks(), r.timeMaskWidth()};
+        String[] f = value.split(",");
+        if (f.length != 4) throw new IllegalArgumentException("--specaugment wants F,FW,T,TW (four integers), not " + value);
+        int[] m = new int[4];
+        for (int i = 0; i < 4; i++) {
+            try {
+                m[i] = Integer.parseInt(f[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--specaugment wants F,FW,T,TW (four integers), not " + value);
+            }
+            if (m[i] < 0) throw new IllegalArgumentException("--specaugment values must not be negative: " + value);
+        }
+        return m;
+    }
+
     private int cv(CommandLine cmd, Path output, Path home, Instant started) throws Exception {
         TrainConfig d = TrainConfig.defaults();
         TrainConfig r = d.with(Flags.intValue(cmd, "epochs", d.epochs()), d.batch(), Flags.doubleValue(cmd, "lr", d.lr()), Flags.longValue(cmd, "seed", 0));
         // Recipe variants for the cross-validated study (README, Training).
         double mixup = Flags.doubleValue(cmd, "mixup", r.mixupAlpha());
         boolean noAugment = cmd.hasOption("no-specaugment");
+        int[] masks = specAugment(cmd.getOptionValue("specaugment"), r);
         TrainConfig recipe = new TrainConfig(r.epochs(), r.batch(), r.optimizer(), r.lr(), r.momentum(),
                 Flags.doubleValue(cmd, "weight-decay", r.weightDecay()), Flags.intValue(cmd, "warmup-epochs", r.warmupEpochs()),
-                r.labelSmoothing(), mixup, noAugment ? 0 : r.freqMasks(), r.freqMaskWidth(), noAugment ? 0 : r.timeMasks(), r.timeMaskWidth(),
+                Flags.doubleValue(cmd, "label-smoothing", r.labelSmoothing()), mixup, noAugment ? 0 : masks[0], masks[1], noAugment ? 0 : masks[2], masks[3],
                 Flags.doubleValue(cmd, "time-stretch", r.timeStretch()), Flags.doubleValue(cmd, "pitch-shift", r.pitchShift()),
                 Flags.doubleValue(cmd, "ema", r.emaDecay()), Flags.intValue(cmd, "segment-frames", r.segmentFrames()), r.trainHop(), r.evalHop(), r.seed());
         CvBenchmark.Config cfg = new CvBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
