@@ -64,6 +64,8 @@ final class BenchCommand implements Command {
                 + TrainConfig.defaults().timeStretch() + " = off)"));
         o.addOption(Flags.value("pitch-shift", "BINS", "cv: pitch augmentation of the genre recipe, crops shifted by up to this many mel bins (default "
                 + TrainConfig.defaults().pitchShift() + " = off)"));
+        o.addOption(Flags.value("genre-mix", "P", "cv: blend each training crop with probability P with a crop of another clip of"
+                + " its genre (default " + TrainConfig.defaults().genreMix() + " = off)"));
         o.addOption(Flags.value("ema", "DECAY", "cv: score each fold's exponential moving average of the weights with this decay (default "
                 + TrainConfig.defaults().emaDecay() + " = off)"));
         o.addOption(Flags.value("segment-frames", "N", "cv: frames per training and evaluation segment of the genre recipe (default "
@@ -164,7 +166,7 @@ final class BenchCommand implements Command {
                 Flags.doubleValue(cmd, "weight-decay", r.weightDecay()), Flags.intValue(cmd, "warmup-epochs", r.warmupEpochs()),
                 Flags.doubleValue(cmd, "label-smoothing", r.labelSmoothing()), mixup, noAugment ? 0 : masks[0], masks[1], noAugment ? 0 : masks[2], masks[3],
                 Flags.doubleValue(cmd, "time-stretch", r.timeStretch()), Flags.doubleValue(cmd, "pitch-shift", r.pitchShift()),
-                Flags.doubleValue(cmd, "ema", r.emaDecay()), Flags.intValue(cmd, "segment-frames", r.segmentFrames()), r.trainHop(), r.evalHop(), r.seed());
+                Flags.doubleValue(cmd, "genre-mix", r.genreMix()), Flags.doubleValue(cmd, "ema", r.emaDecay()), Flags.intValue(cmd, "segment-frames", r.segmentFrames()), r.trainHop(), r.evalHop(), r.seed());
         CvBenchmark.Config cfg = new CvBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
                 workOf(output), Flags.intValue(cmd, "folds", 5), recipe,
                 Flags.intValue(cmd, "threads", 2), cmd.hasOption("no-peer") ? null : home.resolve("bench/pytorch_cv.py"),

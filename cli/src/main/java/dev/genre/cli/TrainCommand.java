@@ -41,6 +41,7 @@ final class TrainCommand implements Command {
         o.addOption(Flags.value("seed", "K", "seed (default 0)"));
         o.addOption(Flags.value("time-stretch", "X", "tempo augmentation: crops stretched by up to 1 + X either way (default 0 = off)"));
         o.addOption(Flags.value("pitch-shift", "BINS", "pitch augmentation: crops shifted by up to this many mel bins (default 0 = off)"));
+        o.addOption(Flags.value("genre-mix", "P", "blend each training crop with probability P with a crop of another clip of its genre (default 0 = off)"));
         o.addOption(Flags.value("ema", "DECAY", "evaluate and save an exponential moving average of the weights with this decay, e.g. 0.998 (default 0 = off)"));
         o.addOption(Flags.flag("resume", "continue an interrupted run in --output from its last checkpoint"));
         return o;
@@ -53,6 +54,7 @@ final class TrainCommand implements Command {
                 Flags.intValue(cmd, "batch", TrainConfig.defaults().batch()), Flags.doubleValue(cmd, "lr", TrainConfig.defaults().lr()),
                 Flags.longValue(cmd, "seed", 0)).withTempoPitch(Flags.doubleValue(cmd, "time-stretch", TrainConfig.defaults().timeStretch()),
                 Flags.doubleValue(cmd, "pitch-shift", TrainConfig.defaults().pitchShift()))
+                .withGenreMix(Flags.doubleValue(cmd, "genre-mix", TrainConfig.defaults().genreMix()))
                 .withEma(Flags.doubleValue(cmd, "ema", TrainConfig.defaults().emaDecay()));
         Path data = Path.of(cmd.getOptionValue("data")), out = Path.of(cmd.getOptionValue("output"));
         String arch = cmd.getOptionValue("arch", "mobilenetv3-small");

@@ -16,6 +16,8 @@ public final class Batches {
     private final int classes;
     public final int perSegment;
     private final float[] shifted;
+    private final float[] partner;
+    private final int[][] segmentsOfGenre;
 
     public Batches(SegmentDataset data, TrainConfig cfg, Normalization norm, int classes) {
         this.data = data;
@@ -24,6 +26,18 @@ public final class Batches {
         this.classes = classes;
         this.perSegment = data.nMels() * data.frames();
         this.shifted = new float[cfg.pitchShift() > 0 ? perSegment : 0];
+        this.partner = new float[cfg.genreMix() > 0 ? perSegment : 0];
+        this.segmentsOfGenre = cfg.genreMix() > 0 ? segmentsByLabel(data, classes) : null;
+    }
+
+    private static int[][] segmentsByLabel(SegmentDataset data, int classes) {
+        int[] count = new int[classes];
+        for (int s = 0; s < data.size(); s++) count[data.label(s)]++;
+        int[][] byLabel = new int[classes][];
+        for (int c = 0; c < classes; c++) byLabel[c] = new int[count[c]];
+        int[] at = new int[classes];
+        for (int s = 0; s < data.size(); s++) byLabel[data.label(s)][at[data.label(s)]++] = s;
+        return byLabel;
     }
 
     /** A training batch from segments {@code order[from .. from+n)}; targets are soft labels. */
@@ -41,6 +55,7 @@ public final class Batches {
             if (cfg.pitchShift() > 0) {
                 shiftMels(x, i * perSegment, data.nMels(), data.frames(), (2 * rng.nextDouble() - 1) * cfg.pitchShift(), shifted);
             }
+            if (cfg.genreMix() > 0 && rng.nextDouble() < cfg.genreMix()) blendWithGenre(seg, rng, x, i * perSegment);
             normalise(x, i * perSegment);
             specAugment(x, i * perSegment, rng);
             for (int c = 0; c < classes; c++) target[i * classes + c] = off;
@@ -63,6 +78,28 @@ public final class Batches {
             data.copy(segments[from + i], x, i * perSegment);
             normalise(x, i * perSegment);
         }
+    }
+
+    /**
+     * Blends the crop at {@code off} with a random crop of another clip of the same genre, the partner
+     * weighted uniformly in [0, 0.5) so the crop stays the dominant one; nothing when its genre has one clip.
+     */
+    private void blendWithGenre(int seg, SplittableRandom rng, float[] x, int off) {
+        int other = partnerOf(seg, rng);
+        if (other < 0) return;
+        data.copyRandomCrop(other, rng, partner, 0);
+        float w = (float) (0.5 * rng.nextDouble());
+        for (int k = 0; k < perSegment; k++) x[off + k] = (1 - w) * x[off + k] + w * partner[k];
+    }
+
+    /** A random segment of another clip of {@code seg}'s genre, or -1 when 16 draws found none (a genre of one clip). */
+    int partnerOf(int seg, SplittableRandom rng) {
+        int[] same = segmentsOfGenre[data.label(seg)];
+        for (int tries = 0; tries < 16; tries++) {
+            int other = same[rng.nextInt(same.length)];
+            if (data.clipOf(other) != data.clipOf(seg)) return other;
+        }
+        return -1;
     }
 
     private void normalise(float[] x, int off) {

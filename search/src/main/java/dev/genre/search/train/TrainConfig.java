@@ -12,14 +12,17 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *                    in [1 / (1 + timeStretch), 1 + timeStretch], resampled to segmentFrames; 0 = off
  * @param pitchShift  pitch augmentation: each training crop moves up or down by a uniform fraction of this many mel bins
  *                    (about half a semitone each above 1 kHz with 128 Slaney bins at 22.05 kHz); 0 = off
+ * @param genreMix    probability that a training crop is blended (in dB, before normalisation) with a random crop of
+ *                    another clip of the same genre, the partner weighted uniformly in [0, 0.5), the label kept: new
+ *                    "songs" of a genre, against memorising the few there are; 0 = off
  * @param emaDecay    evaluate and export an exponential moving average of the weights with this decay
  *                    ({@link WeightAverage}); 0 = off, the last step's weights
  */
 @JsonPropertyOrder({"epochs", "batch", "optimizer", "lr", "momentum", "weightDecay", "warmupEpochs", "labelSmoothing",
-        "mixupAlpha", "freqMasks", "freqMaskWidth", "timeMasks", "timeMaskWidth", "timeStretch", "pitchShift", "emaDecay", "segmentFrames", "trainHop", "evalHop", "seed"})
+        "mixupAlpha", "freqMasks", "freqMaskWidth", "timeMasks", "timeMaskWidth", "timeStretch", "pitchShift", "genreMix", "emaDecay", "segmentFrames", "trainHop", "evalHop", "seed"})
 public record TrainConfig(int epochs, int batch, String optimizer, double lr, double momentum, double weightDecay,
                           int warmupEpochs, double labelSmoothing, double mixupAlpha, int freqMasks, int freqMaskWidth,
-                          int timeMasks, int timeMaskWidth, double timeStretch, double pitchShift, double emaDecay, int segmentFrames, int trainHop, int evalHop, long seed) {
+                          int timeMasks, int timeMaskWidth, double timeStretch, double pitchShift, double genreMix, double emaDecay, int segmentFrames, int trainHop, int evalHop, long seed) {
     public TrainConfig {
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1");
         if (batch < 2) throw new IllegalArgumentException("--batch must be at least 2 (batch norm)");
@@ -28,27 +31,34 @@ public record TrainConfig(int epochs, int batch, String optimizer, double lr, do
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("label smoothing must be in [0, 1)");
         if (!(timeStretch >= 0 && timeStretch < 1)) throw new IllegalArgumentException("--time-stretch must be in [0, 1)");
         if (!(pitchShift >= 0)) throw new IllegalArgumentException("--pitch-shift must not be negative");
+        if (!(genreMix >= 0 && genreMix <= 1)) throw new IllegalArgumentException("--genre-mix must be in [0, 1]");
         if (!(emaDecay >= 0 && emaDecay < 1)) throw new IllegalArgumentException("--ema must be in [0, 1)");
     }
 
     public static TrainConfig defaults() {
-        return new TrainConfig(30, 32, "adamw", 3e-3, 0.9, 0.05, 2, 0.1, 0.2, 2, 16, 2, 24, 0, 0, 0, 128, 64, 64, 0);
+        return new TrainConfig(30, 32, "adamw", 3e-3, 0.9, 0.05, 2, 0.1, 0.2, 2, 16, 2, 24, 0, 0, 0, 0, 128, 64, 64, 0);
     }
 
     public TrainConfig with(int epochs, int batch, double lr, long seed) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, Math.min(warmupEpochs, Math.max(0, epochs - 1)),
-                labelSmoothing, mixupAlpha, freqMasks, freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, emaDecay, segmentFrames, trainHop, evalHop, seed);
+                labelSmoothing, mixupAlpha, freqMasks, freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, segmentFrames, trainHop, evalHop, seed);
     }
 
     /** The same recipe with tempo and pitch augmentation (see the parameters). */
     public TrainConfig withTempoPitch(double timeStretch, double pitchShift) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
-                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, emaDecay, segmentFrames, trainHop, evalHop, seed);
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, segmentFrames, trainHop, evalHop, seed);
+    }
+
+    /** The same recipe with blends of same-genre clips (see the parameters). */
+    public TrainConfig withGenreMix(double genreMix) {
+        return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, segmentFrames, trainHop, evalHop, seed);
     }
 
     /** The same recipe evaluated and exported through a moving average of its weights (see the parameters). */
     public TrainConfig withEma(double emaDecay) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
-                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, emaDecay, segmentFrames, trainHop, evalHop, seed);
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, segmentFrames, trainHop, evalHop, seed);
     }
 }
