@@ -2,6 +2,7 @@ package dev.genre.deploy.pipeline;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.genre.deploy.latency.InterleavedTiming;
 import dev.genre.deploy.latency.LatencyStats;
 import dev.genre.deploy.latency.LatencyTarget;
 import dev.genre.deploy.latency.ProfileModels;
@@ -119,13 +120,18 @@ public final class SearchPipeline {
             measured = List.of(Json.MAPPER.readValue(finalistsFile.toFile(), MeasuredFinalist[].class));
         } else {
             measured = new ArrayList<>();
-            progress.start("measuring " + search.finalists().size() + " finalists on " + o.target(), search.finalists().size());
-            for (SearchRun.Finalist f : search.finalists()) {
-                double ms = target.time(ProfileModels.network(f.spec(), profile.precision(), sc.seed())).p50();
+            progress.start("measuring " + search.finalists().size() + " finalists on " + o.target() + " in " + InterleavedTiming.ROUNDS
+                    + " interleaved rounds", 1);
+            List<byte[]> models = new ArrayList<>();
+            for (SearchRun.Finalist f : search.finalists()) models.add(ProfileModels.network(f.spec(), profile.precision(), sc.seed()));
+            List<LatencyStats> lat = InterleavedTiming.median(target, o.runs(), InterleavedTiming.ROUNDS, models);
+            for (int i = 0; i < models.size(); i++) {
+                SearchRun.Finalist f = search.finalists().get(i);
+                double ms = lat.get(i).p50();
                 measured.add(new MeasuredFinalist(f.key(), f.segmentAccuracy(), f.clipAccuracy(), f.latencyMs(), ms,
                         sc.reward().of(f.segmentAccuracy(), ms), f.params(), f.macs(), f.spec()));
-                progress.step(f.key());
             }
+            progress.step("done");
             progress.finish();
             measured.sort(Comparator.comparingDouble(MeasuredFinalist::reward).reversed());
             Json.write(finalistsFile, measured);
@@ -134,10 +140,12 @@ public final class SearchPipeline {
         Json.write(out.resolve(SearchRun.BEST_SPEC), best);
 
         TrainConfig recipe = TrainConfig.defaults().with(o.retrainEpochs(), sc.train().batch(), TrainConfig.defaults().lr(), sc.seed());
-        ModelResult winner = trainAndShip("searched", best, dataset, recipe, out.resolve("final-train"), out.resolve("package"), target, sc,
-                progress);
-        ModelResult baseline = o.baseline() ? trainAndShip("mobilenetv3-small", NetworkSpec.load("mobilenetv3-small"), dataset, recipe,
-                out.resolve("baseline-train"), out.resolve("baseline-package"), target, sc, progress) : null;
+        List<Trained> trained = new ArrayList<>();
+        trained.add(trainAndExport("searched", best, dataset, recipe, out.resolve("final-train"), out.resolve("package"), sc, progress));
+        if (o.baseline()) trained.add(trainAndExport("mobilenetv3-small", NetworkSpec.load("mobilenetv3-small"), dataset, recipe,
+                out.resolve("baseline-train"), out.resolve("baseline-package"), sc, progress));
+        List<ModelResult> shipped = measure(trained, target, o.runs(), sc);
+        ModelResult winner = shipped.get(0), baseline = o.baseline() ? shipped.get(1) : null;
 
         List<ParetoPlot.Marker> markers = new ArrayList<>();
         markers.add(new ParetoPlot.Marker("final model (test, measured)", winner.latencyMs(), winner.testSegmentAccuracy()));
@@ -176,20 +184,36 @@ public final class SearchPipeline {
         return s -> SearchStrategies.create(sc.strategy(), s, sc.enas(), sc.evolution(), m);
     }
 
-    /** Trains from scratch (or finishes an interrupted training), exports int8, measures it on the target. */
-    private static ModelResult trainAndShip(String name, NetworkSpec spec, Path dataset, TrainConfig recipe, Path trainDir, Path pkg,
-                                            LatencyTarget target, SearchConfig sc, Progress progress) throws IOException {
+    /** A trained and exported model, not yet timed. */
+    private record Trained(String name, Trainer.Result result, Path trainDir, Path pkg) {}
+
+    /** Trains from scratch (or finishes an interrupted training) and exports float and int8. */
+    private static Trained trainAndExport(String name, NetworkSpec spec, Path dataset, TrainConfig recipe, Path trainDir, Path pkg,
+                                          SearchConfig sc, Progress progress) throws IOException {
         Trainer.Result r = new Trainer(recipe, progress).train(dataset, spec, trainDir, Files.isRegularFile(trainDir.resolve(Trainer.TRAIN_JSON)), 0);
         Exporter.export(trainDir, pkg, new Exporter.Options(true, null, 256, sc.seed()), progress);
-        LatencyStats lat = target.time(Files.readAllBytes(pkg.resolve(ModelPackage.INT8_MODEL)));
-        Map<String, Object> latency = new LinkedHashMap<>();
-        latency.put("format", "genre-latency/1");
-        latency.put("device", target.describe());
-        latency.put("int8", lat);
-        Json.write(pkg.resolve(ModelPackage.LATENCY), latency);
-        NetworkSpec trained = NetworkSpec.read(trainDir.resolve("spec.json"));
-        Cost cost = Cost.total(SpecResolver.resolve(trained));
-        return new ModelResult(name, r.test().clipAccuracy(), r.test().segmentAccuracy(), lat.p50(), sc.reward().of(r.test().segmentAccuracy(), lat.p50()),
-                cost.params(), cost.macs(), pkg.toString());
+        return new Trained(name, r, trainDir, pkg);
+    }
+
+    /** Times the int8 models against each other in interleaved rounds, writes each package's latency.json, scores each. */
+    private static List<ModelResult> measure(List<Trained> trained, LatencyTarget target, int runs, SearchConfig sc) throws IOException {
+        List<byte[]> models = new ArrayList<>();
+        for (Trained t : trained) models.add(Files.readAllBytes(t.pkg().resolve(ModelPackage.INT8_MODEL)));
+        List<LatencyStats> lat = InterleavedTiming.median(target, runs, InterleavedTiming.ROUNDS, models);
+        List<ModelResult> out = new ArrayList<>();
+        for (int i = 0; i < trained.size(); i++) {
+            Trained t = trained.get(i);
+            Map<String, Object> latency = new LinkedHashMap<>();
+            latency.put("format", "genre-latency/1");
+            latency.put("device", target.describe());
+            latency.put("int8", lat.get(i));
+            latency.put("method", "median of " + InterleavedTiming.ROUNDS + " rounds interleaved with the other models of the run");
+            Json.write(t.pkg().resolve(ModelPackage.LATENCY), latency);
+            Cost cost = Cost.total(SpecResolver.resolve(NetworkSpec.read(t.trainDir().resolve("spec.json"))));
+            double seg = t.result().test().segmentAccuracy(), ms = lat.get(i).p50();
+            out.add(new ModelResult(t.name(), t.result().test().clipAccuracy(), seg, ms, sc.reward().of(seg, ms), cost.params(), cost.macs(),
+                    t.pkg().toString()));
+        }
+        return out;
     }
 }
