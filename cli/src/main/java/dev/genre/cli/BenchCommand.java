@@ -142,15 +142,16 @@ final class BenchCommand implements Command {
     static int[] specAugment(String value, TrainConfig r) {
         if (value == null) return new int[] {r.freqMasks(), r.freqMaskWidth(), r.timeMasks(), r.timeMaskWidth()};
         String[] f = value.split(",");
-        if (f.length != 4) throw new IllegalArgumentException("--specaugment wants F,FW,T,TW (four integers), not " + value);
+        String wanted = "--specaugment wants F,FW,T,TW (four integers, none negative), not " + value;
+        if (f.length != 4) throw new IllegalArgumentException(wanted);
         int[] m = new int[4];
         for (int i = 0; i < 4; i++) {
             try {
                 m[i] = Integer.parseInt(f[i].trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("--specaugment wants F,FW,T,TW (four integers), not " + value);
+                throw new IllegalArgumentException(wanted);
             }
-            if (m[i] < 0) throw new IllegalArgumentException("--specaugment values must not be negative: " + value);
+            if (m[i] < 0) throw new IllegalArgumentException(wanted);
         }
         return m;
     }
