@@ -25,7 +25,7 @@ final class TrainCommand implements Command {
 
     @Override
     public String usage() {
-        return "--data DATASET --arch NAME|spec.json --epochs N --output DIR [--batch B] [--lr X] [--seed K] [--resume]";
+        return "--data DATASET --arch NAME|spec.json --epochs N --output DIR [--batch B] [--optimizer adamw|sgd] [--lr X] [--seed K] [--resume]";
     }
 
     @Override
@@ -37,7 +37,11 @@ final class TrainCommand implements Command {
         o.addOption(Flags.value("epochs", "N", "epochs (default " + d.epochs() + ")"));
         o.addOption(Flags.required("output", "DIR", "run folder: checkpoints, model.params, metrics.json, run.json"));
         o.addOption(Flags.value("batch", "B", "batch size (default " + d.batch() + ")"));
-        o.addOption(Flags.value("lr", "X", "peak learning rate (default " + d.lr() + ")"));
+        o.addOption(Flags.value("optimizer", "adamw|sgd", "AdamW (decoupled weight decay) or SGD with momentum (default " + d.optimizer() + ")"));
+        o.addOption(Flags.value("lr", "X", "peak learning rate (default " + d.lr() + " for adamw, " + TrainConfig.defaultLr("sgd") + " for sgd)"));
+        o.addOption(Flags.value("momentum", "X", "sgd: momentum (default " + d.momentum() + ")"));
+        o.addOption(Flags.value("weight-decay", "X", "weight decay, not on biases and batch norm (default " + d.weightDecay() + " for adamw, "
+                + TrainConfig.defaultWeightDecay("sgd") + " for sgd)"));
         o.addOption(Flags.value("seed", "K", "seed (default 0)"));
         o.addOption(Flags.value("time-stretch", "X", "tempo augmentation: crops stretched by up to 1 + X either way (default 0 = off)"));
         o.addOption(Flags.value("pitch-shift", "BINS", "pitch augmentation: crops shifted by up to this many mel bins (default 0 = off)"));
@@ -50,9 +54,13 @@ final class TrainCommand implements Command {
     @Override
     public int run(CommandLine cmd) throws Exception {
         Instant started = Instant.now();
-        TrainConfig cfg = TrainConfig.defaults().with(Flags.intValue(cmd, "epochs", TrainConfig.defaults().epochs()),
-                Flags.intValue(cmd, "batch", TrainConfig.defaults().batch()), Flags.doubleValue(cmd, "lr", TrainConfig.defaults().lr()),
-                Flags.longValue(cmd, "seed", 0)).withTempoPitch(Flags.doubleValue(cmd, "time-stretch", TrainConfig.defaults().timeStretch()),
+        TrainConfig d = TrainConfig.defaults();
+        String optimizer = cmd.getOptionValue("optimizer", d.optimizer());
+        TrainConfig cfg = d.with(Flags.intValue(cmd, "epochs", d.epochs()), Flags.intValue(cmd, "batch", d.batch()), d.lr(),
+                Flags.longValue(cmd, "seed", 0))
+                .withOptimizer(optimizer, Flags.doubleValue(cmd, "lr", TrainConfig.defaultLr(optimizer)), Flags.doubleValue(cmd, "momentum", d.momentum()),
+                        Flags.doubleValue(cmd, "weight-decay", TrainConfig.defaultWeightDecay(optimizer)))
+                .withTempoPitch(Flags.doubleValue(cmd, "time-stretch", TrainConfig.defaults().timeStretch()),
                 Flags.doubleValue(cmd, "pitch-shift", TrainConfig.defaults().pitchShift()))
                 .withGenreMix(Flags.doubleValue(cmd, "genre-mix", TrainConfig.defaults().genreMix()))
                 .withEma(Flags.doubleValue(cmd, "ema", TrainConfig.defaults().emaDecay()));

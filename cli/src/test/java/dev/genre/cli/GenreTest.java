@@ -3,6 +3,8 @@ package dev.genre.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.genre.dataset.Manifest;
 import dev.genre.io.Npy;
 import java.io.ByteArrayOutputStream;
@@ -114,5 +116,42 @@ class GenreTest {
         assertEquals(1, bad.code());
         assertEquals(1, bad.err().lines().count(), bad.err());
         assertTrue(!Files.exists(tmp.resolve("bad.npy")));
+    }
+
+    @Test
+    void trainTakesTheOptimizerAndScalesItsDefaultsToIt() throws Exception {
+        Path clips = tmp.resolve("clips"), ds = tmp.resolve("ds");
+        assertEquals(0, genre("synth", "--output", clips.toString(), "--genres", "2", "--clips-per-genre", "3", "--seconds", "8").code());
+        assertEquals(0, genre("prep", "--input", clips.toString(), "--output", ds.toString(), "--split", "0.34,0.33,0.33").code());
+        String[] common = {"train", "--data", ds.toString(), "--epochs", "1", "--batch", "4"};
+
+        Result sgd = genre(concat(common, "--optimizer", "sgd", "--output", tmp.resolve("sgd").toString()));
+        assertEquals(0, sgd.code(), sgd.err());
+        JsonNode c = new ObjectMapper().readTree(tmp.resolve("sgd/train.json").toFile()).get("config");
+        assertEquals("sgd", c.get("optimizer").asText());
+        assertEquals(0.05, c.get("lr").asDouble(), "SGD's own learning rate, not AdamW's 3e-3");
+        assertEquals(5e-4, c.get("weightDecay").asDouble(), "an L2 term, not AdamW's decoupled 0.05");
+        assertEquals(0.9, c.get("momentum").asDouble());
+
+        Result given = genre(concat(common, "--optimizer", "sgd", "--lr", "0.02", "--momentum", "0.8", "--weight-decay", "1e-3",
+                "--output", tmp.resolve("given").toString()));
+        assertEquals(0, given.code(), given.err());
+        JsonNode g = new ObjectMapper().readTree(tmp.resolve("given/train.json").toFile()).get("config");
+        assertEquals(List.of(0.02, 0.8, 1e-3), List.of(g.get("lr").asDouble(), g.get("momentum").asDouble(), g.get("weightDecay").asDouble()));
+
+        for (String[] bad : List.of(new String[] {"--optimizer", "adam"}, new String[] {"--momentum", "1"}, new String[] {"--weight-decay", "-1"})) {
+            Path out = tmp.resolve("bad");
+            Result r = genre(concat(common, concat(bad, "--output", out.toString())));
+            assertEquals(2, r.code(), String.join(" ", bad));
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains(bad[0]), r.err());
+            assertTrue(!Files.exists(out.resolve("train.json")), "nothing trained for " + bad[0]);
+        }
+    }
+
+    private static String[] concat(String[] head, String... tail) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, all, head.length, tail.length);
+        return all;
     }
 }

@@ -28,6 +28,8 @@ public record TrainConfig(int epochs, int batch, String optimizer, double lr, do
         if (batch < 2) throw new IllegalArgumentException("--batch must be at least 2 (batch norm)");
         if (!optimizer.equals("adamw") && !optimizer.equals("sgd")) throw new IllegalArgumentException("--optimizer must be adamw or sgd");
         if (!(lr > 0)) throw new IllegalArgumentException("--lr must be positive");
+        if (!(momentum >= 0 && momentum < 1)) throw new IllegalArgumentException("--momentum must be in [0, 1)");
+        if (!(weightDecay >= 0)) throw new IllegalArgumentException("--weight-decay must not be negative");
         if (labelSmoothing < 0 || labelSmoothing >= 1) throw new IllegalArgumentException("label smoothing must be in [0, 1)");
         if (!(timeStretch >= 0 && timeStretch < 1)) throw new IllegalArgumentException("--time-stretch must be in [0, 1)");
         if (!(pitchShift >= 0)) throw new IllegalArgumentException("--pitch-shift must not be negative");
@@ -42,6 +44,29 @@ public record TrainConfig(int epochs, int batch, String optimizer, double lr, do
     public TrainConfig with(int epochs, int batch, double lr, long seed) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, Math.min(warmupEpochs, Math.max(0, epochs - 1)),
                 labelSmoothing, mixupAlpha, freqMasks, freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, segmentFrames, trainHop, evalHop, seed);
+    }
+
+    /**
+     * The same recipe with another optimizer. AdamW's decay is decoupled (a fraction of the weight per
+     * unit of learning rate) and SGD's is an L2 term added to the gradient, so the two want different
+     * scales: see {@link #defaultLr} and {@link #defaultWeightDecay}.
+     */
+    public TrainConfig withOptimizer(String optimizer, double lr, double momentum, double weightDecay) {
+        return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, segmentFrames, trainHop, evalHop, seed);
+    }
+
+    /** Peak learning rate when none is given: 3e-3 for AdamW, 0.05 for SGD with momentum (batch 32). */
+    public static double defaultLr(String optimizer) {
+        return optimizer.equals("sgd") ? 0.05 : defaults().lr();
+    }
+
+    /**
+     * Weight decay when none is given: AdamW 0.05; SGD 5e-4, which with momentum 0.9 and lr 0.05 shrinks
+     * a weight by about as much per step (0.05 x 5e-4 / (1 - 0.9) = 2.5e-4) as AdamW's 3e-3 x 0.05.
+     */
+    public static double defaultWeightDecay(String optimizer) {
+        return optimizer.equals("sgd") ? 5e-4 : defaults().weightDecay();
     }
 
     /** The same recipe with tempo and pitch augmentation (see the parameters). */
