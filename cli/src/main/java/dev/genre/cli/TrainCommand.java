@@ -60,10 +60,10 @@ final class TrainCommand implements Command {
                 Flags.longValue(cmd, "seed", 0))
                 .withOptimizer(optimizer, Flags.doubleValue(cmd, "lr", TrainConfig.defaultLr(optimizer)), Flags.doubleValue(cmd, "momentum", d.momentum()),
                         Flags.doubleValue(cmd, "weight-decay", TrainConfig.defaultWeightDecay(optimizer)))
-                .withTempoPitch(Flags.doubleValue(cmd, "time-stretch", TrainConfig.defaults().timeStretch()),
-                Flags.doubleValue(cmd, "pitch-shift", TrainConfig.defaults().pitchShift()))
-                .withGenreMix(Flags.doubleValue(cmd, "genre-mix", TrainConfig.defaults().genreMix()))
-                .withEma(Flags.doubleValue(cmd, "ema", TrainConfig.defaults().emaDecay()));
+                .withTempoPitch(Flags.doubleValue(cmd, "time-stretch", d.timeStretch()),
+                Flags.doubleValue(cmd, "pitch-shift", d.pitchShift()))
+                .withGenreMix(Flags.doubleValue(cmd, "genre-mix", d.genreMix()))
+                .withEma(Flags.doubleValue(cmd, "ema", d.emaDecay()));
         Path data = Path.of(cmd.getOptionValue("data")), out = Path.of(cmd.getOptionValue("output"));
         String arch = cmd.getOptionValue("arch", "mobilenetv3-small");
         Trainer.Result r = new Trainer(cfg, Progress.auto()).train(data, NetworkSpec.load(arch), out, cmd.hasOption("resume"), 0);
