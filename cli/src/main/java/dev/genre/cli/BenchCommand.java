@@ -49,12 +49,7 @@ final class BenchCommand implements Command {
         o.addOption(Flags.value("rounds", "N", "train: rounds in which DJL and PyTorch alternate; the ratio is the median of the rounds' (default 5)"));
         o.addOption(Flags.value("profile-steps", "N", "train: also profile N more steps of each peer by op (libtorch's and PyTorch's"
                 + " profilers) and print where the time goes (default 0: off)"));
-        o.addOption(Flags.value("optimizer", "adamw|sgd", "cv: optimizer of the genre recipe (default " + TrainConfig.defaults().optimizer() + ")"));
-        o.addOption(Flags.value("lr", "X", "cv: peak learning rate of the genre recipe (default " + TrainConfig.defaultLr("adamw") + " for adamw, "
-                + TrainConfig.defaultLr("sgd") + " for sgd)"));
-        o.addOption(Flags.value("momentum", "X", "cv: SGD momentum of the genre recipe (default " + TrainConfig.defaults().momentum() + ")"));
-        o.addOption(Flags.value("weight-decay", "X", "cv: weight decay of the genre recipe (default " + TrainConfig.defaultWeightDecay("adamw")
-                + " for adamw, " + TrainConfig.defaultWeightDecay("sgd") + " for sgd)"));
+        OptimizerFlags.add(o, "cv: ");
         o.addOption(Flags.value("warmup-epochs", "N", "cv: linear warm-up epochs of the genre recipe (default " + TrainConfig.defaults().warmupEpochs() + ")"));
         o.addOption(Flags.value("mixup", "ALPHA", "cv: mixup alpha of the genre recipe, 0 = off (default 0.2)"));
         o.addOption(Flags.value("arch", "NAME|spec.json", "cv: the network this project trains (default " + CvBenchmark.ARCH
@@ -162,10 +157,7 @@ final class BenchCommand implements Command {
 
     private int cv(CommandLine cmd, Path output, Path home, Instant started) throws Exception {
         TrainConfig d = TrainConfig.defaults();
-        String optimizer = cmd.getOptionValue("optimizer", d.optimizer());
-        TrainConfig r = d.with(Flags.intValue(cmd, "epochs", d.epochs()), d.batch(), d.lr(), Flags.longValue(cmd, "seed", 0))
-                .withOptimizer(optimizer, Flags.doubleValue(cmd, "lr", TrainConfig.defaultLr(optimizer)), Flags.doubleValue(cmd, "momentum", d.momentum()),
-                        Flags.doubleValue(cmd, "weight-decay", TrainConfig.defaultWeightDecay(optimizer)));
+        TrainConfig r = OptimizerFlags.apply(cmd, d.with(Flags.intValue(cmd, "epochs", d.epochs()), d.batch(), d.lr(), Flags.longValue(cmd, "seed", 0)));
         // Recipe variants for the cross-validated study (README, Training).
         double mixup = Flags.doubleValue(cmd, "mixup", r.mixupAlpha());
         boolean noAugment = cmd.hasOption("no-specaugment");

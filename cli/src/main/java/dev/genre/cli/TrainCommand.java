@@ -37,11 +37,7 @@ final class TrainCommand implements Command {
         o.addOption(Flags.value("epochs", "N", "epochs (default " + d.epochs() + ")"));
         o.addOption(Flags.required("output", "DIR", "run folder: checkpoints, model.params, metrics.json, run.json"));
         o.addOption(Flags.value("batch", "B", "batch size (default " + d.batch() + ")"));
-        o.addOption(Flags.value("optimizer", "adamw|sgd", "AdamW (decoupled weight decay) or SGD with momentum (default " + d.optimizer() + ")"));
-        o.addOption(Flags.value("lr", "X", "peak learning rate (default " + d.lr() + " for adamw, " + TrainConfig.defaultLr("sgd") + " for sgd)"));
-        o.addOption(Flags.value("momentum", "X", "sgd: momentum (default " + d.momentum() + ")"));
-        o.addOption(Flags.value("weight-decay", "X", "weight decay, not on biases and batch norm (default " + d.weightDecay() + " for adamw, "
-                + TrainConfig.defaultWeightDecay("sgd") + " for sgd)"));
+        OptimizerFlags.add(o, "");
         o.addOption(Flags.value("seed", "K", "seed (default 0)"));
         o.addOption(Flags.value("time-stretch", "X", "tempo augmentation: crops stretched by up to 1 + X either way (default 0 = off)"));
         o.addOption(Flags.value("pitch-shift", "BINS", "pitch augmentation: crops shifted by up to this many mel bins (default 0 = off)"));
@@ -55,11 +51,8 @@ final class TrainCommand implements Command {
     public int run(CommandLine cmd) throws Exception {
         Instant started = Instant.now();
         TrainConfig d = TrainConfig.defaults();
-        String optimizer = cmd.getOptionValue("optimizer", d.optimizer());
-        TrainConfig cfg = d.with(Flags.intValue(cmd, "epochs", d.epochs()), Flags.intValue(cmd, "batch", d.batch()), d.lr(),
-                Flags.longValue(cmd, "seed", 0))
-                .withOptimizer(optimizer, Flags.doubleValue(cmd, "lr", TrainConfig.defaultLr(optimizer)), Flags.doubleValue(cmd, "momentum", d.momentum()),
-                        Flags.doubleValue(cmd, "weight-decay", TrainConfig.defaultWeightDecay(optimizer)))
+        TrainConfig cfg = OptimizerFlags.apply(cmd, d.with(Flags.intValue(cmd, "epochs", d.epochs()), Flags.intValue(cmd, "batch", d.batch()), d.lr(),
+                Flags.longValue(cmd, "seed", 0)))
                 .withTempoPitch(Flags.doubleValue(cmd, "time-stretch", d.timeStretch()),
                 Flags.doubleValue(cmd, "pitch-shift", d.pitchShift()))
                 .withGenreMix(Flags.doubleValue(cmd, "genre-mix", d.genreMix()))
