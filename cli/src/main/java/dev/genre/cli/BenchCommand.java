@@ -71,6 +71,8 @@ final class BenchCommand implements Command {
                 + TrainConfig.defaults().segmentFrames() + "; hops stay " + TrainConfig.defaults().trainHop() + ")"));
         o.addOption(Flags.value("cv-work", "DIR", "int8, hop: the cross-validation work folder of bench cv (default data/bench/cv-work)"));
         o.addOption(Flags.flag("adaround", "int8: adaptive rounding of each fold's int8 weights (AdaRound) instead of nearest"));
+        o.addOption(Flags.flag("granularity", "int8: also score each fold's model with one activation scale per channel instead of per tensor"
+                + " (analysis: the most that equalising channels could give)"));
         o.addOption(Flags.value("qat-epochs", "N", "int8: epochs of quantization-aware fine-tuning of each fold's int8 model (default 0: post-training only)"));
         o.addOption(Flags.value("qat-lr", "X", "int8: peak learning rate of that fine-tuning (default " + QuantAwareTuning.Options.defaults().lr() + ")"));
         o.addOption(Flags.value("members", "LIST", "ensemble: comma-separated work folders of bench cv runs with one --fold-seed and"
@@ -192,13 +194,16 @@ final class BenchCommand implements Command {
     /** int8 vs float on the held-out folds of the last {@code bench cv} (its fold models and datasets under cv-work). */
     private int int8(CommandLine cmd, Path output, Instant started) throws Exception {
         Path work = Flags.path(cmd, "cv-work", output.toAbsolutePath().getParent().resolve("cv-work").toString());
-        Int8CvBenchmark.Config cfg = new Int8CvBenchmark.Config(work, 256, Flags.longValue(cmd, "seed", 0), ExportCommand.tuning(cmd), ExportCommand.rounding(cmd));
+        Int8CvBenchmark.Config cfg = new Int8CvBenchmark.Config(work, 256, Flags.longValue(cmd, "seed", 0), ExportCommand.tuning(cmd), ExportCommand.rounding(cmd),
+                cmd.hasOption("granularity"));
         Map<String, Object> result = new Int8CvBenchmark(cfg, System.out, Progress.auto()).run();
         Json.write(output, result);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("cvWork", work.toAbsolutePath().normalize().toString());
         params.put("calibrationSegments", cfg.calibrationSegments());
         params.put("tuning", cfg.tuning());
+        params.put("rounding", cfg.rounding());
+        params.put("granularity", cfg.granularity());
         RunRecord.of("bench int8", params, cfg.seed(), Map.of(CvBenchmark.FOLDS_FILE + ".sha256", Hashes.sha256(work.resolve(CvBenchmark.FOLDS_FILE))),
                 started, Map.of("results", output.toString())).writeFile(runRecordFile(output));
         System.out.println("results: " + output);

@@ -1,12 +1,22 @@
 package dev.genre.deploy.bench;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.genre.dataset.SegmentDataset;
+import dev.genre.dataset.Split;
 import dev.genre.deploy.pkg.Exporter;
+import dev.genre.deploy.pkg.ModelPackage;
+import dev.genre.deploy.quant.ActivationGranularity;
+import dev.genre.deploy.quant.Calibration;
+import dev.genre.deploy.quant.QdqQuantizer;
 import dev.genre.deploy.quant.AdaRound;
 import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.deploy.quant.QuantSensitivity;
+import dev.genre.io.Json;
 import dev.genre.run.Progress;
+import dev.genre.search.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,8 +33,14 @@ public final class Int8CvBenchmark {
     /**
      * @param tuning quantization-aware fine-tuning of each fold's int8 model (null: post-training only, with the sensitivity fix)
      * @param rounding adaptive rounding of the int8 weights (null: nearest)
+     * @param granularity also score each fold's model with per-channel activation scales ({@link ActivationGranularity}, analysis only)
      */
-    public record Config(Path work, int calibrationSegments, long seed, QuantAwareTuning.Options tuning, AdaRound.Options rounding) {}
+    public record Config(Path work, int calibrationSegments, long seed, QuantAwareTuning.Options tuning, AdaRound.Options rounding,
+                         boolean granularity) {
+        public Config(Path work, int calibrationSegments, long seed, QuantAwareTuning.Options tuning, AdaRound.Options rounding) {
+            this(work, calibrationSegments, seed, tuning, rounding, false);
+        }
+    }
 
     private final Config cfg;
     private final PrintStream out;
@@ -41,6 +57,7 @@ public final class Int8CvBenchmark {
         List<Map<String, Object>> rows = new ArrayList<>();
         double segs = 0, fSeg = 0, qSeg = 0, aSeg = 0, fClip = 0, qClip = 0, agree = 0, allAgree = 0, size = 0, lat = 0;
         Map<String, Double> costByLayer = new TreeMap<>();
+        List<ActivationGranularity.Result> granularity = new ArrayList<>();
         out.println("| fold | test segments | float seg acc | int8 seg acc | float clip acc | int8 clip acc | top-1 agreement | all-int8 agreement | float layers | size | latency |");
         out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (Path fold : folds) {
@@ -54,6 +71,10 @@ public final class Int8CvBenchmark {
             row.put("fold", fold.getFileName().toString());
             row.put("package", pkg.toAbsolutePath().normalize().toString());
             row.put("report", q);
+            if (cfg.granularity()) {
+                granularity.add(granularity(fold, pkg));
+                row.put("granularity", granularity.get(granularity.size() - 1));
+            }
             rows.add(row);
             int n = q.segments();
             segs += n;
@@ -82,6 +103,7 @@ public final class Int8CvBenchmark {
         pooled.put("latencyRatio", lat / k);
         out.printf("| all | %d | %.3f | %.3f | %.3f | %.3f | %.4f | %.4f | | %.2fx | %.2fx |%n", (int) segs, fSeg / segs, qSeg / segs, fClip / k,
                 qClip / k, agree / segs, allAgree / segs, size / k, lat / k);
+        if (cfg.granularity()) pooled.put("granularity", printGranularity(folds, granularity));
         List<Map.Entry<String, Double>> costly = costByLayer.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
                 .limit(8).toList();
         out.println();
@@ -95,5 +117,38 @@ public final class Int8CvBenchmark {
         r.put("pooled", pooled);
         r.put("meanLayerReduction", costByLayer);
         return r;
+    }
+    /** The fold's float export scored with per-tensor and per-channel activation scales, calibrated on the segments the export used. */
+    private ActivationGranularity.Result granularity(Path fold, Path pkg) throws IOException {
+        Trainer.Setup setup = Json.read(fold.resolve(Trainer.TRAIN_JSON), Trainer.Setup.class);
+        Path dataset = Path.of(setup.dataset());
+        int frames = setup.config().segmentFrames();
+        SegmentDataset train = SegmentDataset.load(dataset, Split.TRAIN, frames, setup.config().trainHop());
+        List<float[]> batches = Calibration.batches(train, cfg.calibrationSegments(), cfg.seed());
+        long[] item = {1, train.nMels(), frames};
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(pkg.resolve(ModelPackage.FLOAT_MODEL)));
+        Calibration c = Calibration.run(model, QdqQuantizer.tensorsToCalibrate(model), batches, item);
+        SegmentDataset test = SegmentDataset.load(dataset, Split.TEST, frames, setup.config().evalHop());
+        return ActivationGranularity.measure(model, c, batches, item, test, setup.genres());
+    }
+
+    private ActivationGranularity.Result printGranularity(List<Path> folds, List<ActivationGranularity.Result> rows) {
+        out.println();
+        out.println("top-1 agreement with float by activation granularity (weights int8; QDQ reference graphs, MSE ranges, no layer kept float):");
+        out.println("| fold | activations float | one scale per tensor | one scale per channel |");
+        out.println("|---|---|---|---|");
+        int n = 0;
+        double w = 0, t = 0, c = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            ActivationGranularity.Result g = rows.get(i);
+            out.printf("| %s | %.4f | %.4f | %.4f |%n", folds.get(i).getFileName(), g.weightsOnly(), g.perTensor(), g.perChannel());
+            n += g.segments();
+            w += g.segments() * g.weightsOnly();
+            t += g.segments() * g.perTensor();
+            c += g.segments() * g.perChannel();
+        }
+        ActivationGranularity.Result all = new ActivationGranularity.Result(n, w / n, t / n, c / n);
+        out.printf("| all | %.4f | %.4f | %.4f |%n", all.weightsOnly(), all.perTensor(), all.perChannel());
+        return all;
     }
 }

@@ -27,12 +27,10 @@ import dev.genre.search.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 
 /**
  * Turns a training run into a model package: float ONNX from the spec (checked against DJL on real
@@ -134,15 +132,8 @@ public final class Exporter {
                                         Path dataset, Options o, Path dir, Progress progress) throws IOException {
         int frames = setup.config().segmentFrames();
         SegmentDataset cal = SegmentDataset.load(calibrationData, Split.TRAIN, frames, setup.config().trainHop());
-        int mels = cal.nMels(), per = mels * frames, n = Math.min(o.calibrationSegments(), cal.size());
-        int[] pick = new SplittableRandom(o.seed()).ints(0, cal.size()).distinct().limit(n).toArray();
-        List<float[]> batches = new ArrayList<>();
-        for (int from = 0; from < n; from += 32) {
-            int count = Math.min(32, n - from);
-            float[] x = new float[count * per];
-            for (int i = 0; i < count; i++) cal.copy(pick[from + i], x, i * per);
-            batches.add(x);
-        }
+        int mels = cal.nMels(), n = Math.min(o.calibrationSegments(), cal.size());
+        List<float[]> batches = Calibration.batches(cal, n, o.seed());
         progress.start("calibrating on " + n + " segments", 1);
         Calibration c = Calibration.run(model, QdqQuantizer.tensorsToCalibrate(model), batches, mels, frames);
         progress.finish();

@@ -9,6 +9,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.genre.dataset.SegmentDataset;
 import dev.genre.deploy.onnx.SpecOnnxWriter;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -20,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * Per-tensor activation ranges from running the float model on calibration segments: every tensor
@@ -96,10 +98,11 @@ public final class Calibration {
      * (hi - lo) / 255, costing step^2 / 12 each. Prefix sums over the histogram make each candidate O(1).
      */
     static float[] mseRange(long[] h, float min, float max) {
-        double w = ((double) max - min) / BINS;
+        int bins = h.length;
+        double w = ((double) max - min) / bins;
         if (w <= 0) return new float[] {min, max};
-        double[] n = new double[BINS + 1], sx = new double[BINS + 1], sxx = new double[BINS + 1];
-        for (int i = 0; i < BINS; i++) {
+        double[] n = new double[bins + 1], sx = new double[bins + 1], sxx = new double[bins + 1];
+        for (int i = 0; i < bins; i++) {
             double x = min + (i + 0.5) * w;
             n[i + 1] = n[i] + h[i];
             sx[i + 1] = sx[i] + h[i] * x;
@@ -113,11 +116,11 @@ public final class Calibration {
                 double hi = Math.max(0, max) * b / GRID;
                 if (hi - lo <= 0) continue;
                 int il = (int) Math.floor((lo - min) / w), ih = (int) Math.ceil((hi - min) / w);
-                il = Math.max(0, Math.min(BINS, il));
-                ih = Math.max(il, Math.min(BINS, ih));
+                il = Math.max(0, Math.min(bins, il));
+                ih = Math.max(il, Math.min(bins, ih));
                 // below lo: sum (x - lo)^2; above hi: sum (x - hi)^2; inside: count * step^2 / 12
                 double below = sxx[il] - 2 * lo * sx[il] + lo * lo * n[il];
-                double above = (sxx[BINS] - sxx[ih]) - 2 * hi * (sx[BINS] - sx[ih]) + hi * hi * (n[BINS] - n[ih]);
+                double above = (sxx[bins] - sxx[ih]) - 2 * hi * (sx[bins] - sx[ih]) + hi * hi * (n[bins] - n[ih]);
                 double step = (hi - lo) / 255;
                 double err = below + above + (n[ih] - n[il]) * step * step / 12;
                 if (err < bestErr) {
@@ -139,6 +142,21 @@ public final class Calibration {
             out.put(e.getKey(), m);
         }
         return out;
+    }
+
+    /** {@code n} distinct segments of {@code data} drawn with {@code seed}, in batches of 32: the calibration input. */
+    public static List<float[]> batches(SegmentDataset data, int n, long seed) {
+        int per = data.nMels() * data.frames();
+        n = Math.min(n, data.size());
+        int[] pick = new SplittableRandom(seed).ints(0, data.size()).distinct().limit(n).toArray();
+        List<float[]> batches = new ArrayList<>();
+        for (int from = 0; from < n; from += 32) {
+            int count = Math.min(32, n - from);
+            float[] x = new float[count * per];
+            for (int i = 0; i < count; i++) data.copy(pick[from + i], x, i * per);
+            batches.add(x);
+        }
+        return batches;
     }
 
     /** Runs {@code batches} of [n, 1, mels, frames] segments through {@code model}, recording {@code tensors}. */

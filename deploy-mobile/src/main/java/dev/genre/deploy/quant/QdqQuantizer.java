@@ -182,14 +182,63 @@ public final class QdqQuantizer {
 
     /** uint8 per-tensor QuantizeLinear -> DequantizeLinear of activation {@code o}, read by its consumers as {@code o_dq}. */
     private static void activationQdq(GraphProto.Builder q, List<TensorProto> newInit, String o, float[] r, Map<String, Float> scaleOf) {
-        float scale = Math.max((r[1] - r[0]) / 255f, 1e-8f);
-        int zp = Math.max(0, Math.min(255, Math.round(-r[0] / scale)));
+        float scale = activationScale(r);
+        int zp = zeroPoint(r, scale);
         String s = raw(newInit, o + "_scale", TensorProto.DataType.FLOAT, new long[0], floatBytes(new float[] {scale}));
         String z = raw(newInit, o + "_zero_point", TensorProto.DataType.UINT8, new long[0], new byte[] {(byte) zp});
         q.addNode(NodeProto.newBuilder().setOpType("QuantizeLinear").setName(o + "_quantize").addInput(o).addInput(s).addInput(z).addOutput(o + "_q"));
         q.addNode(NodeProto.newBuilder().setOpType("DequantizeLinear").setName(o + "_dequantize").addInput(o + "_q").addInput(s).addInput(z)
                 .addOutput(o + "_dq"));
         scaleOf.put(o, scale);
+    }
+
+    /** The uint8 step of an activation range [lo, hi] (which holds 0). */
+    static float activationScale(float[] r) {
+        return Math.max((r[1] - r[0]) / 255f, 1e-8f);
+    }
+
+    /** The uint8 level that stands for 0 in range r at that step. */
+    static int zeroPoint(float[] r, float scale) {
+        return Math.max(0, Math.min(255, Math.round(-r[0] / scale)));
+    }
+
+    /**
+     * A quantized graph with the activations in {@code channelRanges} rounded per channel (axis 1)
+     * instead of per tensor. Analysis only ({@link ActivationGranularity}): ONNX Runtime's int8 kernels
+     * take one input scale, so the graph must run unoptimized, as float nodes between the roundings.
+     * Biases keep the int32 levels of the per-tensor scale they were quantized at.
+     */
+    static ModelProto withChannelScales(ModelProto quantized, Map<String, float[][]> channelRanges) {
+        GraphProto.Builder g = quantized.getGraph().toBuilder();
+        Map<String, String> tensorOfParam = new HashMap<>();
+        for (String t : channelRanges.keySet()) {
+            tensorOfParam.put(t + "_scale", t);
+            tensorOfParam.put(t + "_zero_point", t);
+        }
+        Set<String> rewritten = new HashSet<>();
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            TensorProto init = g.getInitializer(i);
+            String t = tensorOfParam.get(init.getName());
+            if (t == null) continue;
+            float[][] r = channelRanges.get(t);
+            float[] scales = new float[r.length];
+            byte[] zps = new byte[r.length];
+            for (int c = 0; c < r.length; c++) {
+                scales[c] = activationScale(r[c]);
+                zps[c] = (byte) zeroPoint(r[c], scales[c]);
+            }
+            boolean isScale = init.getName().endsWith("_scale");
+            g.setInitializer(i, init.toBuilder().clearDims().addDims(r.length)
+                    .setRawData(ByteString.copyFrom(isScale ? floatBytes(scales) : zps)));
+            rewritten.add(t);
+        }
+        AttributeProto axis1 = AttributeProto.newBuilder().setName("axis").setType(AttributeProto.AttributeType.INT).setI(1).build();
+        Set<String> qdqNodes = new HashSet<>();
+        for (String t : rewritten) qdqNodes.addAll(List.of(t + "_quantize", t + "_dequantize")); // as activationQdq names them
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            if (qdqNodes.contains(g.getNode(i).getName())) g.setNode(i, g.getNode(i).toBuilder().addAttribute(axis1));
+        }
+        return quantized.toBuilder().setGraph(g).build();
     }
 
     /** The int8 level of a weight at its channel's scale: the one rounding both the weights and the bias correction use. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.genre.audio.synth.SyntheticDataset;
 import dev.genre.deploy.pkg.Exporter;
+import dev.genre.deploy.quant.ActivationGranularity;
 import dev.genre.deploy.quant.AdaRound;
 import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.io.Json;
@@ -93,7 +94,8 @@ class CvFoldBenchmarksTest {
         EnsembleCvBenchmark.Config withInt8 = new EnsembleCvBenchmark.Config(List.of(work, work2), 1, true);
         IOException noInt8 = assertThrows(IOException.class, () -> new EnsembleCvBenchmark(withInt8, QUIET, Progress.none()).run());
         assertTrue(noInt8.getMessage().contains(work2.resolve("int8").toString()) && noInt8.getMessage().contains("bench int8"), noInt8.getMessage());
-        Map<String, Object> q2 = new Int8CvBenchmark(new Int8CvBenchmark.Config(work2, 64, 0, null, new AdaRound.Options(20, 8, 0.01, 1e-2, 0)), QUIET, Progress.none()).run();
+        Map<String, Object> q2 = new Int8CvBenchmark(new Int8CvBenchmark.Config(work2, 64, 0, null, new AdaRound.Options(20, 8, 0.01, 1e-2, 0), true), QUIET,
+                Progress.none()).run();
         @SuppressWarnings("unchecked")
         List<EnsembleCvBenchmark.Row> qRows = (List<EnsembleCvBenchmark.Row>) new EnsembleCvBenchmark(withInt8, QUIET, Progress.none()).run().get("rows");
         @SuppressWarnings("unchecked")
@@ -105,6 +107,18 @@ class CvFoldBenchmarksTest {
         var adaptive = Json.MAPPER.readTree(work2.resolve("int8/fold-1/quantization.json").toFile()).get("adaptiveRounding");
         assertTrue(adaptive != null && adaptive.size() > 10, "adaptive rounding reported per layer: " + adaptive);
         for (var layer : adaptive) assertTrue(layer.get("nearestError").asDouble() > 0 && layer.get("flipped").asDouble() < 0.5, layer.toString());
+        // --granularity: every fold's model scored with per-tensor and per-channel activation scales on its held-out segments.
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> int8Folds = (List<Map<String, Object>>) q2.get("folds");
+        int scored = 0;
+        for (Map<String, Object> fold : int8Folds) {
+            ActivationGranularity.Result g = (ActivationGranularity.Result) fold.get("granularity");
+            assertEquals(((Exporter.QuantReport) fold.get("report")).segments(), g.segments(), "the held-out segments bench int8 scored");
+            for (double a : new double[] {g.weightsOnly(), g.perTensor(), g.perChannel()}) assertTrue(a >= 0 && a <= 1, g.toString());
+            scored += g.segments();
+        }
+        assertEquals(segments, scored);
+        assertTrue(((ActivationGranularity.Result) pooled.get("granularity")).segments() == segments, "pooled over the folds");
         for (EnsembleCvBenchmark.Row row : qRows) {
             assertEquals(row.clipMean(), rows.get(qRows.indexOf(row)).clipMean(), 1e-12, "float scores unchanged by --int8");
             assertTrue(row.int8().clipAgreement() >= 0 && row.int8().clipAgreement() <= 1);

@@ -1,5 +1,6 @@
 package dev.genre.deploy.quant;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -20,11 +21,16 @@ class QdqQuantizerTest {
 
     /** input -> Conv 3x3 [-> Relu] -> GlobalAveragePool -> Flatten: the output is each channel's spatial mean. */
     static ModelProto convModel(boolean relu, long seed) {
+        return convModel(relu, seed, 1);
+    }
+
+    /** As above, with output channel 0's weights {@code loudness} times larger. */
+    static ModelProto convModel(boolean relu, long seed, float loudness) {
         OnnxGraph g = new OnnxGraph("conv");
         String x = g.input(SpecOnnxWriter.INPUT, C_IN, H, H); // the batch dimension is added
         SplittableRandom r = new SplittableRandom(seed);
         float[] w = new float[C_OUT * C_IN * 9];
-        for (int i = 0; i < w.length; i++) w[i] = (float) (r.nextGaussian() * 0.2);
+        for (int i = 0; i < w.length; i++) w[i] = (float) (r.nextGaussian() * 0.2 * (i < C_IN * 9 ? loudness : 1));
         String y = g.node("Conv", "conv", List.of(x, g.floats("conv.weight", new long[] {C_OUT, C_IN, 3, 3}, w),
                 g.floats("conv.bias", new long[] {C_OUT}, new float[C_OUT])), OnnxGraph.Attr.ints("kernel_shape", 3, 3),
                 OnnxGraph.Attr.ints("pads", 1, 1, 1, 1));
@@ -110,6 +116,36 @@ class QdqQuantizerTest {
         // conv2 in float reads its input raw: had the Relu been folded into conv's uint8 range, it would read unclamped negatives.
         ModelProto q = QdqQuantizer.quantize(model, cal.ranges(Calibration.Method.MINMAX), Set.of("conv2"), cal.channelMeans());
         assertTrue(meanShift(run(q, in), f) < 0.02, "float conv2 after a Relu agrees with float: " + meanShift(run(q, in), f));
+    }
+
+    @Test
+    void perChannelActivationScalesKeepQuietChannelsThatOneScalePerTensorRoundsAway() throws Exception {
+        // One output channel 50x louder than the others, as a few channels of a trained MobileNetV3's tensors are.
+        ModelProto model = convModel(false, 13, 50);
+        float[] x = inputs(14);
+        long[] item = {C_IN, H, H};
+        List<String> tensors = QdqQuantizer.tensorsToCalibrate(model);
+        Calibration cal = Calibration.run(model, tensors, List.of(x), item);
+        ModelProto perTensor = QdqQuantizer.quantize(model, cal.ranges(Calibration.Method.MINMAX), Set.of(), Map.of());
+        Map<String, float[][]> channels = ActivationGranularity.channelRanges(model, tensors, List.of(x), item);
+        assertTrue(channels.keySet().containsAll(tensors), "every quantized tensor has channel ranges: " + channels.keySet());
+        ModelProto perChannel = QdqQuantizer.withChannelScales(perTensor, channels);
+        long axisNodes = perChannel.getGraph().getNodeList().stream().filter(n -> n.getName().endsWith("_quantize") || n.getName().endsWith("_dequantize"))
+                .filter(n -> n.getAttributeList().stream().anyMatch(a -> a.getName().equals("axis") && a.getI() == 1)).count();
+        assertEquals(2L * tensors.size(), axisNodes, "each quantized tensor's QuantizeLinear and DequantizeLinear read per-channel scales");
+        float[][] f = run(model, x), pt, pc;
+        try (OnnxModel o = OnnxModel.unoptimized(perTensor.toByteArray()); OnnxModel p = OnnxModel.unoptimized(perChannel.toByteArray())) {
+            pt = o.run(x, new long[] {N, C_IN, H, H}, model.getGraph().getOutput(0).getName());
+            pc = p.run(x, new long[] {N, C_IN, H, H}, model.getGraph().getOutput(0).getName());
+        }
+        double errTensor = 0, errChannel = 0;
+        for (int s = 0; s < N; s++) {
+            for (int c = 1; c < C_OUT; c++) { // the quiet channels
+                errTensor += Math.abs(pt[s][c] - f[s][c]);
+                errChannel += Math.abs(pc[s][c] - f[s][c]);
+            }
+        }
+        assertTrue(errChannel < errTensor / 4, "quiet channels' int8 error: " + errTensor + " per tensor, " + errChannel + " per channel");
     }
 
     @Test
