@@ -6,9 +6,9 @@ import dev.genre.dataset.Split;
 import dev.genre.deploy.pkg.Exporter;
 import dev.genre.deploy.pkg.ModelPackage;
 import dev.genre.deploy.quant.ActivationGranularity;
+import dev.genre.deploy.quant.AdaRound;
 import dev.genre.deploy.quant.Calibration;
 import dev.genre.deploy.quant.QdqQuantizer;
-import dev.genre.deploy.quant.AdaRound;
 import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.deploy.quant.QuantSensitivity;
 import dev.genre.io.Json;
@@ -118,6 +118,7 @@ public final class Int8CvBenchmark {
         r.put("meanLayerReduction", costByLayer);
         return r;
     }
+
     /** The fold's float export scored with per-tensor and per-channel activation scales, calibrated on the segments the export used. */
     private ActivationGranularity.Result granularity(Path fold, Path pkg) throws IOException {
         Trainer.Setup setup = Json.read(fold.resolve(Trainer.TRAIN_JSON), Trainer.Setup.class);
