@@ -65,6 +65,8 @@ final class BenchCommand implements Command {
                 + TrainConfig.defaults().pitchShift() + " = off)"));
         o.addOption(Flags.value("genre-mix", "P", "cv: blend each training crop with probability P with a crop of another clip of"
                 + " its genre (default " + TrainConfig.defaults().genreMix() + " = off)"));
+        o.addOption(Flags.value("drop-path", "P", "cv: stochastic depth, each identity-shortcut row skipping its branch with a probability rising"
+                + " with depth to P (default " + TrainConfig.defaults().dropPath() + " = off)"));
         o.addOption(Flags.value("ema", "DECAY", "cv: score each fold's exponential moving average of the weights with this decay (default "
                 + TrainConfig.defaults().emaDecay() + " = off)"));
         o.addOption(Flags.value("segment-frames", "N", "cv: frames per training and evaluation segment of the genre recipe (default "
@@ -168,7 +170,8 @@ final class BenchCommand implements Command {
                 r.weightDecay(), Flags.intValue(cmd, "warmup-epochs", r.warmupEpochs()),
                 Flags.doubleValue(cmd, "label-smoothing", r.labelSmoothing()), mixup, noAugment ? 0 : masks[0], masks[1], noAugment ? 0 : masks[2], masks[3],
                 Flags.doubleValue(cmd, "time-stretch", r.timeStretch()), Flags.doubleValue(cmd, "pitch-shift", r.pitchShift()),
-                Flags.doubleValue(cmd, "genre-mix", r.genreMix()), Flags.doubleValue(cmd, "ema", r.emaDecay()), Flags.intValue(cmd, "segment-frames", r.segmentFrames()), r.trainHop(), r.evalHop(), r.seed());
+                Flags.doubleValue(cmd, "genre-mix", r.genreMix()), Flags.doubleValue(cmd, "ema", r.emaDecay()),
+                Flags.doubleValue(cmd, "drop-path", r.dropPath()), Flags.intValue(cmd, "segment-frames", r.segmentFrames()), r.trainHop(), r.evalHop(), r.seed());
         CvBenchmark.Config cfg = new CvBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
                 workOf(output), Flags.intValue(cmd, "folds", 5), recipe,
                 Flags.intValue(cmd, "threads", 2), cmd.hasOption("no-peer") ? null : home.resolve("bench/pytorch_cv.py"),

@@ -26,6 +26,7 @@ public final class LayerBlock extends AbstractBlock {
     private ConvBnAct project;
     private ConvBnAct shortcut;
     private Int8Simulation int8;
+    private float dropPath;
 
     public LayerBlock(Layer row) {
         super(VERSION);
@@ -70,6 +71,16 @@ public final class LayerBlock extends AbstractBlock {
         if (se != null) se.simulate(int8, name + TensorNames.SE);
     }
 
+    /**
+     * Stochastic depth (Huang et al. 2016): in training, each sample skips this row's residual branch
+     * (the row then passes its input through) with probability p, and a kept branch is scaled by
+     * 1 / (1 - p) so inference, which always keeps it, sees the same expectation. Identity shortcuts only.
+     */
+    void dropPath(double p) {
+        if (row.shortcut() != Layer.Shortcut.IDENTITY && p > 0) throw new IllegalArgumentException(row.block() + ": drop path needs an identity shortcut");
+        this.dropPath = (float) p;
+    }
+
     /** The row's output, or under simulation its output rounded as the quantizer rounds {@code tensor}. */
     private NDArray rounded(String suffix, NDArray x) {
         return int8 == null ? x : int8.activation(FoldedWeights.rowName(row) + suffix, x);
@@ -91,10 +102,17 @@ public final class LayerBlock extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         return switch (row.shortcut()) {
             case NONE -> y;
-            case IDENTITY -> new NDList(rounded(TensorNames.ADD, out.add(x)));
+            case IDENTITY -> new NDList(rounded(TensorNames.ADD, dropped(out, training).add(x)));
             case POOLED -> new NDList(rounded(TensorNames.ADD, out.add(pool(x))));
             case POOLED_PROJECTED -> new NDList(rounded(TensorNames.ADD, out.add(shortcut.forward(ps, new NDList(pool(x)), training).singletonOrThrow())));
         };
+    }
+
+    /** The branch with the samples that skip it zeroed and the others scaled up (training only; never under int8 simulation). */
+    private NDArray dropped(NDArray branch, boolean training) {
+        if (!training || dropPath == 0 || int8 != null) return branch;
+        NDArray keep = branch.getManager().randomUniform(0, 1, new Shape(branch.getShape().get(0), 1, 1, 1)).gte(dropPath).toType(DataType.FLOAT32, false);
+        return branch.mul(keep.divi(1 - dropPath));
     }
 
     /** stride x stride average pool, ceil mode so odd sizes match the strided convolution. */

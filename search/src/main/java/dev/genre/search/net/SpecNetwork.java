@@ -58,6 +58,19 @@ public final class SpecNetwork extends AbstractBlock {
         }
     }
 
+    /**
+     * Stochastic depth on the identity-shortcut rows, with the drop probability rising linearly with
+     * depth (row i of n convolutional rows: p * i / n), as timm schedules it: early rows, whose features
+     * every later row builds on, are dropped least.
+     */
+    public void dropPath(double p) {
+        List<LayerBlock> convRows = steps.stream().filter(LayerBlock.class::isInstance).map(LayerBlock.class::cast).toList();
+        for (int i = 0; i < convRows.size(); i++) {
+            LayerBlock b = convRows.get(i);
+            if (b.row().shortcut() == Layer.Shortcut.IDENTITY) b.dropPath(p * i / convRows.size());
+        }
+    }
+
     List<Block> steps() {
         return steps;
     }

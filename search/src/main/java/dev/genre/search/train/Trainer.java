@@ -79,6 +79,7 @@ public final class Trainer {
         try (NDManager manager = NDManager.newBaseManager()) {
             Engine.getInstance().setRandomSeed((int) cfg.seed());
             SpecNetwork net = new SpecNetwork(spec);
+            net.dropPath(cfg.dropPath());
             net.initialize(manager, DataType.FLOAT32, net.inputShape(cfg.batch()));
             TorchvisionInit.applyIfRequested(net, manager);
             TrainingStep stepper = new TrainingStep(net, cfg, manager);
