@@ -2,14 +2,10 @@ package dev.genre.deploy.quant;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.genre.dataset.SegmentDataset;
 import dev.genre.deploy.onnx.OnnxEvaluation;
 import dev.genre.deploy.onnx.OnnxModel;
-import dev.genre.deploy.onnx.SpecOnnxWriter;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
@@ -65,36 +61,15 @@ public final class ActivationGranularity {
      * passes over the batches: per-channel min/max, then a histogram of each channel in its range.
      */
     static Map<String, float[][]> channelRanges(ModelProto model, List<String> tensors, List<float[]> batches, long[] item) throws IOException {
-        ModelProto.Builder b = model.toBuilder();
-        Calibration.exposeAsOutputs(b, new LinkedHashSet<>(tensors));
-        long itemSize = 1;
-        for (long d : item) itemSize *= d;
         Map<String, float[][]> minMax = new LinkedHashMap<>();
         Map<String, long[][]> histograms = new LinkedHashMap<>();
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
-            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            try (OrtSession s = env.createSession(b.build().toByteArray(), o)) {
-                for (int pass = 0; pass < 2; pass++) {
-                    for (float[] x : batches) {
-                        long[] shape = new long[item.length + 1];
-                        shape[0] = x.length / itemSize;
-                        System.arraycopy(item, 0, shape, 1, item.length);
-                        try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
-                             OrtSession.Result r = s.run(Map.of(SpecOnnxWriter.INPUT, in), new LinkedHashSet<>(tensors))) {
-                            for (String t : tensors) {
-                                OnnxTensor v = (OnnxTensor) r.get(t).orElseThrow();
-                                long[] sh = v.getInfo().getShape();
-                                if (sh.length < 2 || sh[1] < 2) continue;
-                                observe(t, v.getFloatBuffer(), sh, pass, minMax, histograms);
-                            }
-                        }
-                    }
-                }
+        Calibration.passes(model, new LinkedHashSet<>(tensors), batches, item, 2, (pass, in, items, r) -> {
+            for (String t : tensors) {
+                OnnxTensor v = (OnnxTensor) r.get(t).orElseThrow();
+                long[] sh = v.getInfo().getShape();
+                if (sh.length >= 2 && sh[1] >= 2) observe(t, v.getFloatBuffer(), sh, pass, minMax, histograms);
             }
-        } catch (OrtException e) {
-            throw new IOException("per-channel calibration failed: " + e.getMessage(), e);
-        }
+        });
         Map<String, float[][]> out = new LinkedHashMap<>();
         for (var e : minMax.entrySet()) {
             float[][] r = new float[e.getValue().length][];

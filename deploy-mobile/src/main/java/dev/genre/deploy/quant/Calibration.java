@@ -5,7 +5,6 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -166,9 +165,6 @@ public final class Calibration {
 
     /** Runs batches of inputs of shape [n, item...] (e.g. a one-layer model's input tensor), recording {@code tensors}. */
     public static Calibration run(ModelProto model, List<String> tensors, List<float[]> batches, long[] item) throws IOException {
-        long itemSize = 1;
-        for (long d : item) itemSize *= d;
-        ModelProto.Builder b = model.toBuilder();
         // Fetched: the tensors to calibrate and every weighted layer's input (for bias correction);
         // the graph input is not fetched, it is the tensor we feed.
         Set<String> layerInputs = new LinkedHashSet<>();
@@ -178,31 +174,50 @@ public final class Calibration {
         Set<String> fetch = new LinkedHashSet<>(tensors);
         fetch.addAll(layerInputs);
         fetch.remove(SpecOnnxWriter.INPUT);
-        exposeAsOutputs(b, fetch);
         Calibration c = new Calibration();
+        passes(model, fetch, batches, item, 2, (pass, in, items, r) -> {
+            for (String t : tensors) {
+                FloatBuffer fb = ((OnnxTensor) r.get(t).orElseThrow()).getFloatBuffer();
+                if (pass == 0) c.observeMinMax(t, fb, items);
+                else c.observeHistogram(t, fb);
+            }
+            if (pass == 0) {
+                for (String t : layerInputs) {
+                    OnnxTensor v = t.equals(SpecOnnxWriter.INPUT) ? in : (OnnxTensor) r.get(t).orElseThrow();
+                    c.observeChannels(t, v.getFloatBuffer(), v.getInfo().getShape());
+                }
+            }
+        });
+        return c;
+    }
+
+    /** What a calibration pass does with one batch: its input, its item count, and the fetched tensors. */
+    interface BatchVisitor {
+        void visit(int pass, OnnxTensor input, long items, OrtSession.Result fetched) throws OrtException;
+    }
+
+    /**
+     * Runs the float model over all batches {@code passes} times (a later pass can bin what an earlier
+     * one bounded), with {@code fetch} exposed as outputs and ONNX Runtime's fusions off so every
+     * named tensor exists.
+     */
+    static void passes(ModelProto model, Set<String> fetch, List<float[]> batches, long[] item, int passes, BatchVisitor visitor) throws IOException {
+        long itemSize = 1;
+        for (long d : item) itemSize *= d;
+        ModelProto.Builder b = model.toBuilder();
+        exposeAsOutputs(b, fetch);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT); // keep every named tensor
             try (OrtSession s = env.createSession(b.build().toByteArray(), o)) {
-                for (int pass = 0; pass < 2; pass++) {
+                for (int pass = 0; pass < passes; pass++) {
                     for (float[] x : batches) {
                         long[] shape = new long[item.length + 1];
                         shape[0] = x.length / itemSize;
                         System.arraycopy(item, 0, shape, 1, item.length);
                         try (OnnxTensor in = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
                              OrtSession.Result r = s.run(Map.of(SpecOnnxWriter.INPUT, in), fetch)) {
-                            for (String t : tensors) {
-                                OnnxValue v = r.get(t).orElseThrow();
-                                FloatBuffer fb = ((OnnxTensor) v).getFloatBuffer();
-                                if (pass == 0) c.observeMinMax(t, fb, shape[0]);
-                                else c.observeHistogram(t, fb);
-                            }
-                            if (pass == 0) {
-                                for (String t : layerInputs) {
-                                    OnnxTensor v = t.equals(SpecOnnxWriter.INPUT) ? in : (OnnxTensor) r.get(t).orElseThrow();
-                                    c.observeChannels(t, v.getFloatBuffer(), v.getInfo().getShape());
-                                }
-                            }
+                            visitor.visit(pass, in, shape[0], r);
                         }
                     }
                 }
@@ -210,7 +225,6 @@ public final class Calibration {
         } catch (OrtException e) {
             throw new IOException("calibration failed: " + e.getMessage(), e);
         }
-        return c;
     }
 
     /** Adds each float tensor of {@code tensors} that is not already one as a graph output, so a session can fetch it. */
