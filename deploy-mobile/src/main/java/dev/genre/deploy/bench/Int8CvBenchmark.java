@@ -124,7 +124,7 @@ public final class Int8CvBenchmark {
         Trainer.Setup setup = Json.read(fold.resolve(Trainer.TRAIN_JSON), Trainer.Setup.class);
         Path dataset = Path.of(setup.dataset());
         int frames = setup.config().segmentFrames();
-        SegmentDataset train = SegmentDataset.load(dataset, Split.TRAIN, frames, setup.config().trainHop());
+        SegmentDataset train = Exporter.calibrationSegments(setup, dataset); // as the export calibrated, with the same count and seed
         List<float[]> batches = Calibration.batches(train, cfg.calibrationSegments(), cfg.seed());
         long[] item = {1, train.nMels(), frames};
         ModelProto model = ModelProto.parseFrom(Files.readAllBytes(pkg.resolve(ModelPackage.FLOAT_MODEL)));

@@ -128,10 +128,18 @@ public final class Exporter {
         return new Report(dir, diff, checked, quant);
     }
 
+    /**
+     * The segments an export draws its calibration from: the dataset's training split at the run's
+     * training hop. Benchmarks that re-quantize an export read them here, to calibrate as it did.
+     */
+    public static SegmentDataset calibrationSegments(Trainer.Setup setup, Path dataset) throws IOException {
+        return SegmentDataset.load(dataset, Split.TRAIN, setup.config().segmentFrames(), setup.config().trainHop());
+    }
+
     private static QuantReport quantize(Path trained, ModelProto model, Map<String, String> meta, Trainer.Setup setup, Path calibrationData,
                                         Path dataset, Options o, Path dir, Progress progress) throws IOException {
         int frames = setup.config().segmentFrames();
-        SegmentDataset cal = SegmentDataset.load(calibrationData, Split.TRAIN, frames, setup.config().trainHop());
+        SegmentDataset cal = calibrationSegments(setup, calibrationData);
         int mels = cal.nMels(), n = Math.min(o.calibrationSegments(), cal.size());
         List<float[]> batches = Calibration.batches(cal, n, o.seed());
         progress.start("calibrating on " + n + " segments", 1);
