@@ -72,8 +72,9 @@ public final class Int8CvBenchmark {
             row.put("package", pkg.toAbsolutePath().normalize().toString());
             row.put("report", q);
             if (cfg.granularity()) {
-                granularity.add(granularity(fold, pkg));
-                row.put("granularity", granularity.get(granularity.size() - 1));
+                ActivationGranularity.Result g = granularity(fold, pkg);
+                granularity.add(g);
+                row.put("granularity", g);
             }
             rows.add(row);
             int n = q.segments();
