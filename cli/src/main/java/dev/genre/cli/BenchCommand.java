@@ -50,6 +50,7 @@ final class BenchCommand implements Command {
         o.addOption(Flags.value("profile-steps", "N", "train: also profile N more steps of each peer by op (libtorch's and PyTorch's"
                 + " profilers) and print where the time goes (default 0: off)"));
         OptimizerFlags.add(o, "cv: ");
+        o.addOption(Flags.value("batch", "B", "cv: batch size of both recipes (default " + TrainConfig.defaults().batch() + ")"));
         o.addOption(Flags.value("warmup-epochs", "N", "cv: linear warm-up epochs of the genre recipe (default " + TrainConfig.defaults().warmupEpochs() + ")"));
         o.addOption(Flags.value("mixup", "ALPHA", "cv: mixup alpha of the genre recipe, 0 = off (default 0.2)"));
         o.addOption(Flags.value("arch", "NAME|spec.json", "cv: the network this project trains (default " + CvBenchmark.ARCH
@@ -67,6 +68,8 @@ final class BenchCommand implements Command {
                 + " its genre (default " + TrainConfig.defaults().genreMix() + " = off)"));
         o.addOption(Flags.value("drop-path", "P", "cv: stochastic depth, each identity-shortcut row skipping its branch with a probability rising"
                 + " with depth to P (default " + TrainConfig.defaults().dropPath() + " = off)"));
+        o.addOption(Flags.value("sam", "RHO", "cv: sharpness-aware minimisation of the genre recipe with radius RHO, two forward and backward"
+                + " passes per step (default " + TrainConfig.defaults().sam() + " = off)"));
         o.addOption(Flags.value("ema", "DECAY", "cv: score each fold's exponential moving average of the weights with this decay (default "
                 + TrainConfig.defaults().emaDecay() + " = off)"));
         o.addOption(Flags.value("segment-frames", "N", "cv: frames per training and evaluation segment of the genre recipe (default "
@@ -161,7 +164,8 @@ final class BenchCommand implements Command {
 
     private int cv(CommandLine cmd, Path output, Path home, Instant started) throws Exception {
         TrainConfig d = TrainConfig.defaults();
-        TrainConfig r = OptimizerFlags.apply(cmd, d.with(Flags.intValue(cmd, "epochs", d.epochs()), d.batch(), d.lr(), Flags.longValue(cmd, "seed", 0)));
+        TrainConfig r = OptimizerFlags.apply(cmd, d.with(Flags.intValue(cmd, "epochs", d.epochs()), Flags.intValue(cmd, "batch", d.batch()), d.lr(),
+                Flags.longValue(cmd, "seed", 0)));
         // Recipe variants for the cross-validated study (README, Training).
         double mixup = Flags.doubleValue(cmd, "mixup", r.mixupAlpha());
         boolean noAugment = cmd.hasOption("no-specaugment");
@@ -171,7 +175,7 @@ final class BenchCommand implements Command {
                 Flags.doubleValue(cmd, "label-smoothing", r.labelSmoothing()), mixup, noAugment ? 0 : masks[0], masks[1], noAugment ? 0 : masks[2], masks[3],
                 Flags.doubleValue(cmd, "time-stretch", r.timeStretch()), Flags.doubleValue(cmd, "pitch-shift", r.pitchShift()),
                 Flags.doubleValue(cmd, "genre-mix", r.genreMix()), Flags.doubleValue(cmd, "ema", r.emaDecay()),
-                Flags.doubleValue(cmd, "drop-path", r.dropPath()), Flags.intValue(cmd, "segment-frames", r.segmentFrames()), r.trainHop(), r.evalHop(), r.seed());
+                Flags.doubleValue(cmd, "drop-path", r.dropPath()), Flags.doubleValue(cmd, "sam", r.sam()), Flags.intValue(cmd, "segment-frames", r.segmentFrames()), r.trainHop(), r.evalHop(), r.seed());
         CvBenchmark.Config cfg = new CvBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
                 workOf(output), Flags.intValue(cmd, "folds", 5), recipe,
                 Flags.intValue(cmd, "threads", 2), cmd.hasOption("no-peer") ? null : home.resolve("bench/pytorch_cv.py"),

@@ -44,6 +44,8 @@ final class TrainCommand implements Command {
         o.addOption(Flags.value("genre-mix", "P", "blend each training crop with probability P with a crop of another clip of its genre (default 0 = off)"));
         o.addOption(Flags.value("drop-path", "P", "stochastic depth: each identity-shortcut row skips its residual branch for a sample with a"
                 + " probability rising linearly with depth to P (default 0 = off)"));
+        o.addOption(Flags.value("sam", "RHO", "sharpness-aware minimisation: each step's gradient is taken at the weights moved RHO along the"
+                + " normalised gradient, e.g. 0.05; two passes per step (default 0 = off)"));
         o.addOption(Flags.value("ema", "DECAY", "evaluate and save an exponential moving average of the weights with this decay, e.g. 0.998 (default 0 = off)"));
         o.addOption(Flags.flag("resume", "continue an interrupted run in --output from its last checkpoint"));
         return o;
@@ -59,7 +61,8 @@ final class TrainCommand implements Command {
                 Flags.doubleValue(cmd, "pitch-shift", d.pitchShift()))
                 .withGenreMix(Flags.doubleValue(cmd, "genre-mix", d.genreMix()))
                 .withEma(Flags.doubleValue(cmd, "ema", d.emaDecay()))
-                .withDropPath(Flags.doubleValue(cmd, "drop-path", d.dropPath()));
+                .withDropPath(Flags.doubleValue(cmd, "drop-path", d.dropPath()))
+                .withSam(Flags.doubleValue(cmd, "sam", d.sam()));
         Path data = Path.of(cmd.getOptionValue("data")), out = Path.of(cmd.getOptionValue("output"));
         String arch = cmd.getOptionValue("arch", "mobilenetv3-small");
         Trainer.Result r = new Trainer(cfg, Progress.auto()).train(data, NetworkSpec.load(arch), out, cmd.hasOption("resume"), 0);

@@ -62,7 +62,7 @@ public final class QuantAwareTuning {
             // (blends of two segments as inputs left int8 further from float on GTZAN folds, README), no
             // weight decay, no smoothing.
             TrainConfig cfg = new TrainConfig(o.epochs(), b.batch(), "adamw", o.lr(), b.momentum(), 0, 0, 0, 0, b.freqMasks(),
-                    b.freqMaskWidth(), b.timeMasks(), b.timeMaskWidth(), 0, 0, 0, 0, 0, b.segmentFrames(), b.trainHop(), b.evalHop(), o.seed());
+                    b.freqMaskWidth(), b.timeMasks(), b.timeMaskWidth(), 0, 0, 0, 0, 0, 0, b.segmentFrames(), b.trainHop(), b.evalHop(), o.seed());
             SegmentDataset train = SegmentDataset.load(Path.of(setup.dataset()), Split.TRAIN, cfg.segmentFrames(), cfg.trainHop());
             int classes = setup.genres().size(), perEpoch = train.size() / cfg.batch();
             if (perEpoch == 0) throw new IOException(setup.dataset() + ": fewer training segments than one batch of " + cfg.batch());

@@ -124,6 +124,13 @@ public final class OptimizerState {
         }
     }
 
+    /** The parameters this optimizer updates (those that take a gradient), in its order. */
+    List<Parameter> trained() {
+        List<Parameter> l = new ArrayList<>(params.size());
+        for (Pair<String, Parameter> p : params) l.add(p.getValue());
+        return l;
+    }
+
     public long step() {
         return step;
     }

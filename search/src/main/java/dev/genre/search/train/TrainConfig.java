@@ -19,12 +19,14 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *                    ({@link WeightAverage}); 0 = off, the last step's weights
  * @param dropPath    stochastic depth: in training, each identity-shortcut row skips its residual branch for a sample
  *                    with a probability rising linearly with depth to this value; 0 = off
+ * @param sam         sharpness-aware minimisation's radius rho ({@link SharpnessAware}): each step takes its gradient at
+ *                    the weights moved by rho along the normalised gradient, towards flat minima; 0 = off
  */
 @JsonPropertyOrder({"epochs", "batch", "optimizer", "lr", "momentum", "weightDecay", "warmupEpochs", "labelSmoothing",
-        "mixupAlpha", "freqMasks", "freqMaskWidth", "timeMasks", "timeMaskWidth", "timeStretch", "pitchShift", "genreMix", "emaDecay", "dropPath", "segmentFrames", "trainHop", "evalHop", "seed"})
+        "mixupAlpha", "freqMasks", "freqMaskWidth", "timeMasks", "timeMaskWidth", "timeStretch", "pitchShift", "genreMix", "emaDecay", "dropPath", "sam", "segmentFrames", "trainHop", "evalHop", "seed"})
 public record TrainConfig(int epochs, int batch, String optimizer, double lr, double momentum, double weightDecay,
                           int warmupEpochs, double labelSmoothing, double mixupAlpha, int freqMasks, int freqMaskWidth,
-                          int timeMasks, int timeMaskWidth, double timeStretch, double pitchShift, double genreMix, double emaDecay, double dropPath, int segmentFrames, int trainHop, int evalHop, long seed) {
+                          int timeMasks, int timeMaskWidth, double timeStretch, double pitchShift, double genreMix, double emaDecay, double dropPath, double sam, int segmentFrames, int trainHop, int evalHop, long seed) {
     public TrainConfig {
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1");
         if (batch < 2) throw new IllegalArgumentException("--batch must be at least 2 (batch norm)");
@@ -38,15 +40,16 @@ public record TrainConfig(int epochs, int batch, String optimizer, double lr, do
         if (!(genreMix >= 0 && genreMix <= 1)) throw new IllegalArgumentException("--genre-mix must be in [0, 1]");
         if (!(emaDecay >= 0 && emaDecay < 1)) throw new IllegalArgumentException("--ema must be in [0, 1)");
         if (!(dropPath >= 0 && dropPath < 1)) throw new IllegalArgumentException("--drop-path must be in [0, 1)");
+        if (!(sam >= 0 && sam <= 1)) throw new IllegalArgumentException("--sam must be in [0, 1]");
     }
 
     public static TrainConfig defaults() {
-        return new TrainConfig(30, 32, "adamw", 3e-3, 0.9, 0.05, 2, 0.1, 0.2, 2, 16, 2, 24, 0, 0, 0, 0, 0, 128, 64, 64, 0);
+        return new TrainConfig(30, 32, "adamw", 3e-3, 0.9, 0.05, 2, 0.1, 0.2, 2, 16, 2, 24, 0, 0, 0, 0, 0, 0, 128, 64, 64, 0);
     }
 
     public TrainConfig with(int epochs, int batch, double lr, long seed) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, Math.min(warmupEpochs, Math.max(0, epochs - 1)),
-                labelSmoothing, mixupAlpha, freqMasks, freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, segmentFrames, trainHop, evalHop, seed);
+                labelSmoothing, mixupAlpha, freqMasks, freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed);
     }
 
     /**
@@ -56,7 +59,7 @@ public record TrainConfig(int epochs, int batch, String optimizer, double lr, do
      */
     public TrainConfig withOptimizer(String optimizer, double lr, double momentum, double weightDecay) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
-                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, segmentFrames, trainHop, evalHop, seed);
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed);
     }
 
     /** Peak learning rate when none is given: 3e-3 for AdamW, 0.05 for SGD with momentum (batch 32). */
@@ -75,23 +78,29 @@ public record TrainConfig(int epochs, int batch, String optimizer, double lr, do
     /** The same recipe with tempo and pitch augmentation (see the parameters). */
     public TrainConfig withTempoPitch(double timeStretch, double pitchShift) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
-                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, segmentFrames, trainHop, evalHop, seed);
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed);
     }
 
     /** The same recipe with blends of same-genre clips (see the parameters). */
     public TrainConfig withGenreMix(double genreMix) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
-                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, segmentFrames, trainHop, evalHop, seed);
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed);
+    }
+
+    /** The same recipe with sharpness-aware steps of radius {@code sam} (see the parameters). */
+    public TrainConfig withSam(double sam) {
+        return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed);
     }
 
     public TrainConfig withDropPath(double dropPath) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
-                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, segmentFrames, trainHop, evalHop, seed);
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed);
     }
 
     /** The same recipe evaluated and exported through a moving average of its weights (see the parameters). */
     public TrainConfig withEma(double emaDecay) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
-                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, segmentFrames, trainHop, evalHop, seed);
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed);
     }
 }

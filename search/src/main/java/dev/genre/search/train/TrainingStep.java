@@ -24,6 +24,7 @@ public final class TrainingStep {
     private final ParameterStore ps;
     private final Shape inputShape;
     private final int classes;
+    private final double sam;
     final OptimizerState optimizer;
     private final List<Parameter> runningStats = new ArrayList<>();
     private final StagingBuffer inputs = new StagingBuffer(), targets = new StagingBuffer();
@@ -34,6 +35,7 @@ public final class TrainingStep {
         this.ps = new ParameterStore(manager, false);
         this.inputShape = net.inputShape(cfg.batch());
         this.classes = net.spec().classes();
+        this.sam = cfg.sam();
         this.optimizer = new OptimizerState(cfg.optimizer(), cfg.momentum(), cfg.weightDecay(), net.getParameters(), manager);
         for (var p : net.getParameters()) {
             if (p.getKey().endsWith("runningMean") || p.getKey().endsWith("runningVar")) runningStats.add(p.getValue());
@@ -68,22 +70,34 @@ public final class TrainingStep {
         try (NDManager sub = manager.newSubManager()) {
             NDArray input = inputs.wrap(sub, x, inputShape);
             NDArray target = targets.wrap(sub, t, new Shape(inputShape.get(0), classes));
-            float loss, acc;
-            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray logits = net.forward(ps, new NDList(input), true).singletonOrThrow();
-                NDArray l = crossEntropy(logits, target);
-                gc.backward(l);
-                loss = l.getFloat();
-                acc = accuracy(logits, target);
+            float[] stats = forwardBackward(input, target);
+            if (stats != null && sam > 0) {
+                // The loss and accuracy reported are the first pass's, at the weights the step starts from.
+                try (SharpnessAware.Ascent moved = SharpnessAware.ascend(optimizer.trained(), runningStats, sam, sub)) {
+                    if (moved != null && forwardBackward(input, target) == null) stats = null;
+                }
             }
-            if (!Float.isFinite(loss)) {
+            if (stats == null) {
                 optimizer.discard(null);
                 resetPoisonedRunningStats();
                 return null;
             }
             optimizer.update(lr);
-            return new float[] {loss, acc};
+            return stats;
         }
+    }
+
+    /** @return {loss, accuracy}, gradients accumulated into the parameters; null when the loss is not finite */
+    private float[] forwardBackward(NDArray input, NDArray target) {
+        float loss, acc;
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray logits = net.forward(ps, new NDList(input), true).singletonOrThrow();
+            NDArray l = crossEntropy(logits, target);
+            gc.backward(l);
+            loss = l.getFloat();
+            acc = accuracy(logits, target);
+        }
+        return Float.isFinite(loss) ? new float[] {loss, acc} : null;
     }
 
     /** Mean cross-entropy of logits [N, classes] against soft targets (label smoothing, mixup). */

@@ -27,13 +27,13 @@ public final class SupernetProbeMain {
             c = new SearchConfig(c.strategy(), c.epochs(), 0, c.controllerSteps(), c.validBatch(), c.calibrationBatches(), c.topK(), c.reward(),
                     new dev.genre.search.train.TrainConfig(t.epochs(), t.batch(), args[5], Double.parseDouble(args[4]), t.momentum(),
                             args[5].equals("sgd") ? 4e-5 : t.weightDecay(), t.warmupEpochs(), t.labelSmoothing(), t.mixupAlpha(), t.freqMasks(),
-                            t.freqMaskWidth(), t.timeMasks(), t.timeMaskWidth(), t.timeStretch(), t.pitchShift(), t.genreMix(), t.emaDecay(), t.dropPath(), t.segmentFrames(), t.trainHop(), t.evalHop(), t.seed()), c.enas(), c.evolution());
+                            t.freqMaskWidth(), t.timeMasks(), t.timeMaskWidth(), t.timeStretch(), t.pitchShift(), t.genreMix(), t.emaDecay(), t.dropPath(), t.sam(), t.segmentFrames(), t.trainHop(), t.evalHop(), t.seed()), c.enas(), c.evolution());
         }
         if (Boolean.getBoolean("probe.noaug")) { // no mixup, no SpecAugment: the supernet underfits
             var t = c.train();
             c = new SearchConfig(c.strategy(), c.epochs(), 0, c.controllerSteps(), c.validBatch(), c.calibrationBatches(), c.topK(), c.reward(),
                     new dev.genre.search.train.TrainConfig(t.epochs(), t.batch(), t.optimizer(), t.lr(), t.momentum(), t.weightDecay(),
-                            t.warmupEpochs(), t.labelSmoothing(), 0, 0, t.freqMaskWidth(), 0, t.timeMaskWidth(), t.timeStretch(), t.pitchShift(), t.genreMix(), t.emaDecay(), t.dropPath(), t.segmentFrames(), t.trainHop(),
+                            t.warmupEpochs(), t.labelSmoothing(), 0, 0, t.freqMaskWidth(), 0, t.timeMaskWidth(), t.timeStretch(), t.pitchShift(), t.genreMix(), t.emaDecay(), t.dropPath(), t.sam(), t.segmentFrames(), t.trainHop(),
                             t.evalHop(), t.seed()), c.enas(), c.evolution());
         }
         try (NDManager m = NDManager.newBaseManager()) {

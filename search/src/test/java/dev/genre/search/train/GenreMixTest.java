@@ -39,7 +39,7 @@ class GenreMixTest {
 
     /** Only the blend: no smoothing, mixup or masks, and an identity normalisation. */
     static TrainConfig blendOnly(double genreMix) {
-        return new TrainConfig(1, 2, "adamw", 1e-3, 0.9, 0, 0, 0, 0, 0, 16, 0, 24, 0, 0, genreMix, 0, 0, 128, 32, 32, 0);
+        return new TrainConfig(1, 2, "adamw", 1e-3, 0.9, 0, 0, 0, 0, 0, 16, 0, 24, 0, 0, genreMix, 0, 0, 0, 128, 32, 32, 0);
     }
 
     @Test
