@@ -34,16 +34,15 @@ final class SharpnessAware {
             List<NDArray> moves = new ArrayList<>(trained.size());
             for (int i = 0; i < trained.size(); i++) {
                 NDArray g = grads.get(i);
-                NDArray move = step.zeros(g.getShape(), g.getDataType()).addi(g).muli(scale); // on the step's manager, outside autograd
+                NDArray move = ParameterSnapshot.copyOf(g, step).muli(scale);
                 trained.get(i).getArray().addi(move);
                 g.muli(0); // finite (checked above): the second backward pass accumulates into a clean gradient
                 moves.add(move);
             }
-            List<NDArray> stats = new ArrayList<>(runningStats.size());
-            for (Parameter p : runningStats) stats.add(step.zeros(p.getArray().getShape(), p.getArray().getDataType()).addi(p.getArray()));
+            ParameterSnapshot stats = ParameterSnapshot.take(runningStats, step);
             return () -> {
                 for (int i = 0; i < trained.size(); i++) trained.get(i).getArray().subi(moves.get(i));
-                for (int i = 0; i < runningStats.size(); i++) stats.get(i).copyTo(runningStats.get(i).getArray());
+                stats.restore();
             };
         } finally {
             grads.forEach(NDArray::close);

@@ -21,13 +21,15 @@ public final class WeightAverage {
     private final double decay;
     private final List<Parameter> params = new ArrayList<>(); // arrays looked up each time: loading a checkpoint replaces them
     private final List<NDArray> shadows = new ArrayList<>();
+    private final NDManager manager;
 
     public WeightAverage(double decay, PairList<String, Parameter> all, NDManager manager) {
         if (!(decay > 0 && decay < 1)) throw new IllegalArgumentException("EMA decay must be in (0, 1), got " + decay);
         this.decay = decay;
+        this.manager = manager;
         for (Pair<String, Parameter> p : all) {
             params.add(p.getValue());
-            shadows.add(copyOf(p.getValue().getArray(), manager));
+            shadows.add(ParameterSnapshot.copyOf(p.getValue().getArray(), manager));
         }
     }
 
@@ -50,25 +52,12 @@ public final class WeightAverage {
      * the trained values back: evaluation and export see the average, training goes on from where it was.
      */
     public Applied apply() {
-        List<NDArray> saved = new ArrayList<>(params.size());
-        for (int i = 0; i < params.size(); i++) {
-            NDArray w = params.get(i).getArray();
-            saved.add(copyOf(w, w.getManager()));
-            shadows.get(i).copyTo(w);
-        }
+        ParameterSnapshot trained = ParameterSnapshot.take(params, manager);
+        for (int i = 0; i < params.size(); i++) shadows.get(i).copyTo(params.get(i).getArray());
         return () -> {
-            for (int i = 0; i < params.size(); i++) {
-                saved.get(i).copyTo(params.get(i).getArray());
-                saved.get(i).close();
-            }
+            trained.restore();
+            trained.close();
         };
-    }
-
-    /** A copy outside autograd: an in-place add into zeros records nothing, where DJL's duplicate might carry the gradient flag. */
-    private static NDArray copyOf(NDArray w, NDManager manager) {
-        NDArray copy = manager.zeros(w.getShape(), w.getDataType());
-        copy.addi(w);
-        return copy;
     }
 
     /** Restores the network's values on close. */
