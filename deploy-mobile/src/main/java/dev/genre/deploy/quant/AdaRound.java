@@ -38,8 +38,8 @@ import java.util.SplittableRandom;
  * weight's own error, not the layer's: on the GTZAN fold models the weights alone, rounded to
  * nearest, flipped 1.0-1.5% of held-out decisions, most of the 2-point agreement budget.
  *
- * <p>Per layer, with the channel scales {@link QdqQuantizer} uses (max |w| / 127), a continuous
- * variable V per weight gives w~ = s * clip(floor(w / s) + h(V), -127, 127), h the rectified
+ * <p>Per layer, with the channel scales {@link QdqQuantizer} uses (max |w| / the largest level, 63), a continuous
+ * variable V per weight gives w~ = s * clip(floor(w / s) + h(V), -63, 63), h the rectified
  * sigmoid; Adam minimises the squared output error (summed over output channels, mean over
  * positions) plus a regulariser that pushes every h to 0 or 1, annealed from loose to tight.
  * Layers are independent and read the float network's own inputs. Differentiation is libtorch's
@@ -138,7 +138,7 @@ public final class AdaRound {
                     double progress = (double) (it - 1) / o.iterations();
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray h = rectified(v, xb);
-                        NDArray wq = h.add(floor).clip(-127, 127).mul(s);
+                        NDArray wq = h.add(floor).clip(-QdqQuantizer.MAX_LEVEL, QdqQuantizer.MAX_LEVEL).mul(s);
                         NDArray err = apply(n, conv, xb, wq).sub(target);
                         NDArray loss = err.square().sum(new int[] {1}).mean();
                         if (progress >= WARMUP) {
@@ -162,7 +162,7 @@ public final class AdaRound {
             int flipped = 0;
             for (int i = 0; i < w.length; i++) {
                 int up = hv[i] >= 0.5f ? 1 : 0;
-                q[i] = (byte) Math.max(-127, Math.min(127, (int) fl[i] + up));
+                q[i] = (byte) Math.max(-QdqQuantizer.MAX_LEVEL, Math.min(QdqQuantizer.MAX_LEVEL, (int) fl[i] + up));
                 if (up != (fr[i] >= 0.5f ? 1 : 0)) flipped++;
             }
             levels.put(wt.getName(), q);

@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import dev.genre.deploy.onnx.SpecOnnxWriter;
+import dev.genre.search.net.Int8Simulation;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.Set;
  * Post-training static quantization of a float graph into QDQ form, so ONNX Runtime fuses the
  * QuantizeLinear/DequantizeLinear pairs into int8 kernels (QLinearConv and friends):
  * <ul>
- * <li>weights: int8, symmetric, one scale per output channel (axis 0), zero point 0;</li>
+ * <li>weights: int8 at 7-bit levels ({@link Int8Simulation#WEIGHT_LEVEL_MAX}: no int16 saturation in
+ *     ONNX Runtime's x86 kernels without VNNI), symmetric, one scale per output channel (axis 0), zero point 0;</li>
  * <li>biases: int32 with scale = input scale x weight scale, as the int8 kernels accumulate;</li>
  * <li>activations: uint8, asymmetric, one scale per tensor from calibrated ranges;</li>
  * <li>a Relu right after a Conv is dropped: the uint8 range [0, max] with zero point 0 clamps
@@ -37,6 +39,8 @@ import java.util.Set;
  */
 public final class QdqQuantizer {
     private static final Set<String> WEIGHTED = Set.of("Conv", "Gemm");
+    /** The largest weight level: the simulation's, so quantization-aware tuning trains on the shipped grid. */
+    static final int MAX_LEVEL = Int8Simulation.WEIGHT_LEVEL_MAX;
 
     private QdqQuantizer() {}
 
@@ -243,17 +247,17 @@ public final class QdqQuantizer {
 
     /** The int8 level of a weight at its channel's scale: the one rounding both the weights and the bias correction use. */
     static int weightLevel(float w, float scale) {
-        return Math.max(-127, Math.min(127, Math.round(w / scale)));
+        return Math.max(-MAX_LEVEL, Math.min(MAX_LEVEL, Math.round(w / scale)));
     }
 
-    /** Symmetric int8 scale of each output channel of weights [out, ...]: max |w| / 127. */
+    /** Symmetric int8 scale of each output channel of weights [out, ...]: max |w| / the largest level. */
     static float[] channelScales(float[] v, int out) {
         int per = v.length / out;
         float[] scales = new float[out];
         for (int c = 0; c < out; c++) {
             float max = 0;
             for (int i = 0; i < per; i++) max = Math.max(max, Math.abs(v[c * per + i]));
-            scales[c] = Math.max(max / 127f, 1e-12f);
+            scales[c] = Math.max(max / MAX_LEVEL, 1e-12f);
         }
         return scales;
     }

@@ -20,6 +20,16 @@ import java.util.Set;
  * folded with its running statistics frozen, and no dropout; that is the graph that gets quantized.
  */
 public final class Int8Simulation {
+    /**
+     * The largest int8 weight level: weights use -63..63 (7 bits), not -127..127. x86 CPUs without
+     * VNNI run ONNX Runtime's U8S8 kernels on VPMADDUBSW, which adds two uint8 x int8 products into a
+     * saturating int16: 2 x 255 x 127 overflows it, 2 x 255 x 63 = 32,130 cannot. With 8-bit weights
+     * the int8 model computed something else on AVX2-only CPUs (Int8SimulationTest: 0.42 of the
+     * expected noise); VNNI and ARM kernels accumulate in int32 and run either grid alike. ORT's own
+     * quantizer calls this reduce_range. One constant for the quantizer, AdaRound and this simulation.
+     */
+    public static final int WEIGHT_LEVEL_MAX = 63;
+
     private final Map<String, float[]> ranges;
     private final Set<String> used = new LinkedHashSet<>();
 
@@ -60,13 +70,13 @@ public final class Int8Simulation {
         return Scalars.like(like, 1f).mul(parameter);
     }
 
-    /** Weights rounded to int8, symmetric, one scale per output channel (axis 0): max |w| / 127, levels -127..127. */
+    /** Weights rounded to int8, symmetric, one scale per output channel (axis 0): max |w| / {@link #WEIGHT_LEVEL_MAX}, levels +-that. */
     public static NDArray weight(NDArray w) {
         Shape shape = w.getShape();
         NDArray flat = w.reshape(shape.get(0), -1);
         NDArray c = flat.stopGradient();
-        NDArray scale = c.abs().max(new int[] {1}, true).div(Scalars.like(c, 127f)).maximum(Scalars.like(c, 1e-12f));
-        NDArray rounded = c.div(scale).round().clip(-127, 127).mul(scale);
+        NDArray scale = c.abs().max(new int[] {1}, true).div(Scalars.like(c, (float) WEIGHT_LEVEL_MAX)).maximum(Scalars.like(c, 1e-12f));
+        NDArray rounded = c.div(scale).round().clip(-WEIGHT_LEVEL_MAX, WEIGHT_LEVEL_MAX).mul(scale);
         return flat.add(rounded.sub(c)).reshape(shape);
     }
 }
