@@ -16,6 +16,7 @@ import dev.genre.deploy.onnx.SpecOnnxWriter;
 import dev.genre.deploy.quant.AdaRound;
 import dev.genre.deploy.quant.Calibration;
 import dev.genre.deploy.quant.ProbeSegments;
+import dev.genre.deploy.quant.Int8Scheme;
 import dev.genre.deploy.quant.QdqQuantizer;
 import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.deploy.quant.QuantSensitivity;
@@ -66,7 +67,7 @@ public final class Exporter {
      * int8 against float on one split: accuracies, top-1 agreement, size and latency ratios; and the
      * probe the calibration method and float layers were chosen on ({@code valid} or {@code train-mixup}).
      */
-    public record QuantReport(String method, String split, double floatSegmentAccuracy, double int8SegmentAccuracy,
+    public record QuantReport(Int8Scheme scheme, String method, String split, double floatSegmentAccuracy, double int8SegmentAccuracy,
                               double floatClipAccuracy, double int8ClipAccuracy, double top1Agreement, int segments,
                               String probe, Map<String, Double> probeAgreementByMethod, long floatBytes, long int8Bytes, double sizeRatio,
                               double floatLatencyMs, double int8LatencyMs, double latencyRatio, List<String> floatNodes,
@@ -222,7 +223,7 @@ public final class Exporter {
         }
         LatencyStats fl = LocalLatency.measure(floatBytes, 1, 20, 100), ql = LocalLatency.measure(int8Bytes, 1, 20, 100);
         AtomicFiles.write(dir.resolve(ModelPackage.INT8_MODEL), int8Bytes);
-        QuantReport r = new QuantReport(bestMethod.name().toLowerCase(), "test", floatTest.segmentAccuracy(), qt.evaluation().segmentAccuracy(),
+        QuantReport r = new QuantReport(Int8Scheme.SHIPPED, bestMethod.name().toLowerCase(), "test", floatTest.segmentAccuracy(), qt.evaluation().segmentAccuracy(),
                 floatTest.clipAccuracy(), qt.evaluation().clipAccuracy(), OnnxEvaluation.agreement(floatTestProbs, qt.probabilities()),
                 test.size(), probeSplit, agreementByMethod, floatBytes.length, int8Bytes.length, (double) int8Bytes.length / floatBytes.length,
                 fl.p50(), ql.p50(), ql.p50() / fl.p50(), floatNodes, all.evaluation().segmentAccuracy(),

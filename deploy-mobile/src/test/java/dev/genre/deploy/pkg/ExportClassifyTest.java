@@ -76,6 +76,14 @@ class ExportClassifyTest {
         assertTrue(quantize >= convs, quantize + " QuantizeLinear for " + convs + " convolutions");
         assertTrue(q.getGraph().getNodeList().stream().noneMatch(n -> n.getOpType().equals("Relu") && n.getName().contains(".expand")),
                 "Relu after a conv is folded into the quantized range");
+        // Weights on the 7-bit grid (no int16 saturation on CPUs without VNNI), and the package says so.
+        int widest = 0;
+        for (var t : q.getGraph().getInitializerList()) {
+            if (t.getDataType() != ai.onnx.proto.OnnxMl.TensorProto.DataType.INT8.getNumber() || !t.getName().endsWith(".weight_q")) continue;
+            for (byte b : t.getRawData().toByteArray()) widest = Math.max(widest, Math.abs(b));
+        }
+        assertEquals(dev.genre.search.net.Int8Simulation.WEIGHT_LEVEL_MAX, widest, "the largest int8 weight level");
+        assertTrue(Files.readString(pkg.resolve(ModelPackage.QUANT)).contains("VPMADDUBSW"), "quantization.json names its scheme and why");
         Exporter.QuantReport r = report.quant();
         assertTrue(r.sizeRatio() < 0.35, "int8 file is " + r.sizeRatio() + " of float");
         // The tiny test model is near chance (3 classes, a few steps), so its top two classes are
