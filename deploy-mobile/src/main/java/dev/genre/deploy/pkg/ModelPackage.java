@@ -13,7 +13,7 @@ import java.util.List;
  * {@code model.onnx} (float), {@code model-int8.onnx} (QDQ), {@code spec.json}, {@code labels.json},
  * {@code mel.json}, {@code metrics.json}, {@code latency.json} once measured, {@code run.json}.
  */
-public record ModelPackage(Path dir, List<String> labels, MelConfig mel, NetworkSpec spec) {
+public record ModelPackage(Path dir, List<String> labels, MelConfig mel) {
     public static final String FLOAT_MODEL = "model.onnx";
     public static final String INT8_MODEL = "model-int8.onnx";
     public static final String LABELS = "labels.json";
@@ -29,10 +29,17 @@ public record ModelPackage(Path dir, List<String> labels, MelConfig mel, Network
             if (!Files.isRegularFile(dir.resolve(f))) throw new IOException(dir + ": not a model package (no " + f + ")");
         }
         String[] labels = Json.read(dir.resolve(LABELS), String[].class);
-        NetworkSpec spec = Files.isRegularFile(dir.resolve(SPEC)) ? NetworkSpec.read(dir.resolve(SPEC)) : null;
         MelConfig mel = Json.read(dir.resolve(MEL), MelConfig.class);
         if (!MelConfig.FORMAT.equals(mel.format())) throw new IOException(dir.resolve(MEL) + ": format '" + mel.format() + "', expected " + MelConfig.FORMAT);
-        return new ModelPackage(dir, Arrays.asList(labels), mel, spec);
+        return new ModelPackage(dir, Arrays.asList(labels), mel);
+    }
+
+    /**
+     * The architecture, or null in a package without one. Read on demand: classifying never needs it,
+     * and parsing it cost a cold {@code genre classify} about a third of a second.
+     */
+    public NetworkSpec spec() throws IOException {
+        return Files.isRegularFile(dir.resolve(SPEC)) ? NetworkSpec.read(dir.resolve(SPEC)) : null;
     }
 
     /** The int8 model when asked for and present, else the float model. */
