@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * The command line of a child JVM that runs like this one: same java, class path and heap limit,
- * every {@code genre.*}, DJL and logging system property, and the Vector API module when this JVM
+ * every {@code genre.*}, DJL, ONNX Runtime and logging system property, and the Vector API module when this JVM
  * has it. The environment (jemalloc, oneDNN) is inherited by the process itself.
  */
 public final class ChildJvm {
@@ -20,7 +20,7 @@ public final class ChildJvm {
         }
         // From the live properties, not the command line: a test or the launcher may have set them.
         for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("genre.") || name.startsWith("ai.djl.") || name.startsWith("org.slf4j.")) {
+            if (name.startsWith("genre.") || name.startsWith("ai.djl.") || name.startsWith("org.slf4j.") || name.startsWith("onnxruntime.")) {
                 cmd.add("-D" + name + "=" + System.getProperty(name));
             }
         }

@@ -1,6 +1,7 @@
 package dev.genre.cli;
 
 import dev.genre.bench.MelBenchmark;
+import dev.genre.deploy.bench.ClassifyBenchmark;
 import dev.genre.deploy.bench.EnsembleCvBenchmark;
 import dev.genre.deploy.bench.Int8CvBenchmark;
 import dev.genre.deploy.bench.SegmentHopBenchmark;
@@ -13,6 +14,8 @@ import java.util.List;
 import dev.genre.io.Json;
 import dev.genre.run.Progress;
 import dev.genre.run.RunRecord;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -28,12 +31,12 @@ final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "benchmarks against their peers: 'bench mel' (vs torchaudio), 'bench train' (vs PyTorch), 'bench cv' (k-fold accuracy vs a PyTorch recipe), 'bench int8' (int8 vs float on the cv folds), 'bench hop' (clip accuracy vs evaluation segment hop on the cv folds), 'bench ensemble' (seed ensembles of cv runs on the same folds)";
+        return "benchmarks against their peers: 'bench mel' (vs torchaudio), 'bench classify' (cold and warm genre classify), 'bench train' (vs PyTorch), 'bench cv' (k-fold accuracy vs a PyTorch recipe), 'bench int8' (int8 vs float on the cv folds), 'bench hop' (clip accuracy vs evaluation segment hop on the cv folds), 'bench ensemble' (seed ensembles of cv runs on the same folds)";
     }
 
     @Override
     public String usage() {
-        return "mel|train|cv|int8|hop|ensemble [--data DIR] [--output FILE.json] [--repeats N] [--threads N] [--folds N] [--epochs N] [--seed K] [--no-peer]";
+        return "mel|classify|train|cv|int8|hop|ensemble [--data DIR] [--output FILE.json] [--repeats N] [--threads N] [--folds N] [--epochs N] [--seed K] [--no-peer]";
     }
 
     @Override
@@ -41,7 +44,8 @@ final class BenchCommand implements Command {
         Options o = new Options();
         o.addOption(Flags.value("data", "DIR", "<genre>/*.wav clips (default ../shared/data/gtzan-dev)"));
         o.addOption(Flags.value("output", "FILE", "results JSON (default data/bench/<name>.json)"));
-        o.addOption(Flags.value("repeats", "N", "repeats per measurement; medians are reported (default 3)"));
+        o.addOption(Flags.value("repeats", "N", "repeats per measurement; medians are reported (default 3; classify 5)"));
+        o.addOption(Flags.value("model", "DIR", "classify: the model package (default data/models/current)"));
         o.addOption(Flags.value("threads", "N", "threads for the all-cores (mel) or training (train) run (default: all cores); cv: libtorch"
                 + " threads of both peers (default 2)"));
         o.addOption(Flags.value("runs", "N", "train: inference runs after warm-up, split over the rounds (default 200)"));
@@ -97,14 +101,15 @@ final class BenchCommand implements Command {
 
     @Override
     public int run(CommandLine cmd) throws Exception {
-        if (cmd.getArgList().size() != 1 || !List.of("mel", "train", "cv", "int8", "hop", "ensemble").contains(cmd.getArgList().get(0))) {
-            throw new IllegalArgumentException("expected a benchmark name: mel, train, cv, int8, hop or ensemble");
+        if (cmd.getArgList().size() != 1 || !List.of("mel", "classify", "train", "cv", "int8", "hop", "ensemble").contains(cmd.getArgList().get(0))) {
+            throw new IllegalArgumentException("expected a benchmark name: mel, classify, train, cv, int8, hop or ensemble");
         }
         String name = cmd.getArgList().get(0);
         Instant started = Instant.now();
         Path output = Flags.path(cmd, "output", "data/bench/" + name + ".json");
         Path home = Path.of(System.getProperty("genre.home", "."));
         if (name.equals("train")) return train(cmd, output, home, started);
+        if (name.equals("classify")) return classify(cmd, output, home, started);
         if (name.equals("cv")) return cv(cmd, output, home, started);
         if (name.equals("int8")) return int8(cmd, output, started);
         if (name.equals("hop")) return hop(cmd, output, started);
@@ -120,6 +125,21 @@ final class BenchCommand implements Command {
         params.put("threads", cfg.threads());
         RunRecord.of("bench mel", params, null, Map.of(), started, Map.of("results", output.toString()))
                 .writeFile(runRecordFile(output));
+        System.out.println("results: " + output);
+        return OK;
+    }
+
+    private int classify(CommandLine cmd, Path output, Path home, Instant started) throws Exception {
+        Path model = Flags.path(cmd, "model", home.resolve("data/models/current").toString());
+        if (!Files.isDirectory(model)) throw new IOException(model + ": no model package (genre demo or genre export makes one; or give --model)");
+        ClassifyBenchmark.Config cfg = new ClassifyBenchmark.Config(home.resolve("genre"), model, output.toAbsolutePath().getParent().resolve("classify-work"),
+                Flags.intValue(cmd, "repeats", 5));
+        Map<String, Object> result = new ClassifyBenchmark(cfg, System.out).run();
+        Json.write(output, result);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("model", model.toAbsolutePath().normalize().toString());
+        params.put("repeats", cfg.repeats());
+        RunRecord.of("bench classify", params, null, Map.of(), started, Map.of("results", output.toString())).writeFile(runRecordFile(output));
         System.out.println("results: " + output);
         return OK;
     }

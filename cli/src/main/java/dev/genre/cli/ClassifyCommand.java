@@ -3,7 +3,6 @@ package dev.genre.cli;
 import dev.genre.audio.decode.AudioDecodeException;
 import dev.genre.audio.decode.AudioFormatKind;
 import dev.genre.deploy.classify.Classifier;
-import dev.genre.deploy.pkg.ModelPackage;
 import dev.genre.io.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,9 +45,7 @@ final class ClassifyCommand implements Command {
     public int run(CommandLine cmd) throws Exception {
         if (cmd.getArgList().isEmpty()) throw new IllegalArgumentException("no audio files given");
         Path dir = Path.of(cmd.getOptionValue("model", Path.of(System.getProperty("genre.home", "."), "data/models/current").toString()));
-        ModelPackage pkg = ModelPackage.open(dir);
         int top = Flags.intValue(cmd, "top", 3);
-        boolean int8 = !cmd.hasOption("float") && pkg.hasInt8();
         List<Path> files = new ArrayList<>();
         for (String a : cmd.getArgList()) {
             Path p = Path.of(a);
@@ -62,7 +59,9 @@ final class ClassifyCommand implements Command {
         }
         int failed = 0;
         List<Object> json = new ArrayList<>();
-        try (Classifier c = new Classifier(pkg, int8)) {
+        boolean int8;
+        try (Classifier c = Classifier.open(dir, !cmd.hasOption("float"))) {
+            int8 = c.int8();
             for (Path f : files) {
                 try {
                     Classifier.Result r = c.classify(f);
@@ -82,6 +81,8 @@ final class ClassifyCommand implements Command {
                 } catch (AudioDecodeException e) {
                     System.err.println("genre classify: " + e.getMessage());
                     failed++;
+                } catch (Classifier.ModelLoadException e) {
+                    throw e;
                 } catch (IOException e) {
                     System.err.println("genre classify: " + f + ": " + e.getMessage());
                     failed++;

@@ -37,15 +37,31 @@ public final class AudioDecoder {
     }
 
     public Audio decode(Path file) throws AudioDecodeException {
-        Audio native_ = decodeNative(file);
-        if (native_.samples().length == 0) throw new AudioDecodeException(file, "no audio samples in the file");
-        if (native_.sampleRate() == targetRate) return native_;
-        float[] resampled = PolyphaseResampler.of(native_.sampleRate(), targetRate).process(native_.samples());
+        return atTargetRate(file, decodeNative(file));
+    }
+
+    /** {@code decoded} (from {@code file}) resampled to the target rate. */
+    public Audio atTargetRate(Path file, Audio decoded) throws AudioDecodeException {
+        if (decoded.samples().length == 0) throw new AudioDecodeException(file, "no audio samples in the file");
+        if (decoded.sampleRate() == targetRate) return decoded;
+        float[] resampled = PolyphaseResampler.of(decoded.sampleRate(), targetRate).process(decoded.samples());
         return new Audio(resampled, targetRate);
     }
 
     /** Decodes without resampling (ffmpeg output is already at the target rate). */
     public Audio decodeNative(Path file) throws AudioDecodeException {
+        return decodeNative(file, targetRate);
+    }
+
+    /**
+     * A built-in format (WAV, AU, AIFF, MP3) decoded at the file's own rate, or null for one that goes
+     * through ffmpeg (which decodes at a given rate): a caller can start decoding before it knows the rate.
+     */
+    public static Audio decodeBuiltIn(Path file) throws AudioDecodeException {
+        return AudioFormatKind.of(file) == AudioFormatKind.FFMPEG ? null : decodeNative(file, 0);
+    }
+
+    private static Audio decodeNative(Path file, int ffmpegRate) throws AudioDecodeException {
         long size;
         try {
             size = Files.size(file);
@@ -74,7 +90,7 @@ public final class AudioDecoder {
                     checkMagic(file, kind);
                     yield decodeJavaSound(file, new MpegAudioFileReader().getAudioInputStream(file.toFile()));
                 }
-                case FFMPEG -> decodeFfmpeg(file);
+                case FFMPEG -> decodeFfmpeg(file, ffmpegRate);
             };
         } catch (UnsupportedAudioFileException e) {
             long declared = declaredContainerSize(file, kind);
@@ -155,7 +171,7 @@ public final class AudioDecoder {
         return AudioSystem.getAudioInputStream(pcm, in);
     }
 
-    private Audio decodeFfmpeg(Path file) throws IOException, AudioDecodeException {
+    private static Audio decodeFfmpeg(Path file, int targetRate) throws IOException, AudioDecodeException {
         Path ffmpeg = Ffmpeg.locate();
         if (ffmpeg == null) {
             throw new AudioDecodeException(file, "decoding '." + AudioFormatKind.extension(file)

@@ -1,5 +1,7 @@
 package dev.genre.audio.resample;
 
+import java.util.stream.IntStream;
+
 /**
  * Band-limited sample-rate conversion by a Kaiser-windowed sinc, evaluated as a polyphase filter.
  *
@@ -41,12 +43,21 @@ public final class PolyphaseResampler {
         return (n * up + down - 1) / down;
     }
 
+    /** Outputs per block when a long signal is split across cores (each output is one independent dot product). */
+    private static final int BLOCK = 1 << 16;
+
     public float[] process(float[] x) {
         if (up == down) return x.clone();
         int outLen = (int) outputLength(x.length);
         float[] y = new float[outLen];
+        // A 30 s clip is ~130 M multiply-adds: on every core, a cold one-file classify gets its result ~50 ms sooner.
+        IntStream.range(0, (outLen + BLOCK - 1) / BLOCK).parallel().forEach(b -> fill(x, y, b * BLOCK, Math.min(outLen, (b + 1) * BLOCK)));
+        return y;
+    }
+
+    private void fill(float[] x, float[] y, int from, int to) {
         double[] taps = table == null ? new double[2 * half] : null;
-        for (int n = 0; n < outLen; n++) {
+        for (int n = from; n < to; n++) {
             long num = (long) n * down;
             int base = (int) (num / up);  // integer input position
             int phase = (int) (num % up); // fractional position = phase / up
@@ -63,7 +74,6 @@ public final class PolyphaseResampler {
             for (int j = lo; j < hi; j++) acc += h[j] * x[first + j];
             y[n] = (float) acc;
         }
-        return y;
     }
 
     private double[][] buildTable() {

@@ -10,10 +10,13 @@ import dev.genre.deploy.pkg.MelConfig;
 import dev.genre.deploy.pkg.ModelPackage;
 import dev.genre.io.Npy;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Classifies audio files with a model package and ONNX Runtime only (libtorch is never loaded):
@@ -25,26 +28,52 @@ public final class Classifier implements AutoCloseable {
 
     public record Result(Path file, double seconds, int segments, List<Score> scores) {}
 
-    private final ModelPackage pkg;
-    private final OnnxModel model;
-    private final AudioDecoder decoder;
-    private final LogMelSpectrogram logMel;
+    /**
+     * The package's JSON and ONNX Runtime's session are read on two other threads while the first file
+     * decodes: together they were a third of a cold one-file classify.
+     */
+    private final CompletableFuture<Setup> setup;
+    private final CompletableFuture<OnnxModel> model;
     private final boolean int8;
 
+    /** What the package's JSON says: the decoder at its rate and the log-mel with its parameters. */
+    private record Setup(ModelPackage pkg, AudioDecoder decoder, LogMelSpectrogram logMel) {}
+
+    /** @param int8 the int8 model (the package must have one), else the float one */
     public Classifier(ModelPackage pkg, boolean int8) throws IOException {
-        this.pkg = pkg;
+        this(CompletableFuture.completedFuture(setup(pkg)), pkg.model(int8), int8);
+    }
+
+    private Classifier(CompletableFuture<Setup> setup, Path modelFile, boolean int8) {
+        this.setup = setup;
         this.int8 = int8;
-        this.model = new OnnxModel(pkg.model(int8), 1);
-        this.decoder = new AudioDecoder(pkg.mel().mel().sampleRate());
-        this.logMel = new LogMelSpectrogram(pkg.mel().mel());
+        this.model = background(() -> new OnnxModel(modelFile, 1));
+    }
+
+    /** Opens the package in {@code dir} in the background: its int8 model when asked for and present, else the float one. */
+    public static Classifier open(Path dir, boolean preferInt8) {
+        boolean int8 = preferInt8 && Files.isRegularFile(dir.resolve(ModelPackage.INT8_MODEL));
+        return new Classifier(background(() -> setup(ModelPackage.open(dir))), dir.resolve(int8 ? ModelPackage.INT8_MODEL : ModelPackage.FLOAT_MODEL), int8);
+    }
+
+    private static Setup setup(ModelPackage pkg) {
+        return new Setup(pkg, new AudioDecoder(pkg.mel().mel().sampleRate()), new LogMelSpectrogram(pkg.mel().mel()));
     }
 
     public boolean int8() {
         return int8;
     }
 
+    public ModelPackage pkg() throws ModelLoadException {
+        return await(setup).pkg();
+    }
+
     public Result classify(Path file) throws IOException, AudioDecodeException {
-        Audio audio = decoder.decode(file);
+        Audio builtIn = AudioDecoder.decodeBuiltIn(file); // before the package is read, where the format allows
+        Setup setup = await(this.setup);
+        Audio audio = builtIn != null ? setup.decoder().atTargetRate(file, builtIn) : setup.decoder().decode(file);
+        ModelPackage pkg = setup.pkg();
+        LogMelSpectrogram logMel = setup.logMel();
         Npy.Matrix mel = logMel.compute(audio.samples());
         MelConfig mc = pkg.mel();
         int rows = mel.rows(), cols = mel.cols(), seg = mc.segmentFrames(), hop = Math.max(1, mc.hopFrames());
@@ -57,7 +86,7 @@ public final class Classifier implements AutoCloseable {
             int start = s * hop, len = Math.min(seg, cols - start);
             for (int r = 0; r < rows; r++) System.arraycopy(mel.data(), r * cols + start, x, (s * rows + r) * seg, len);
         }
-        float[][] p = model.run(x, new long[] {count, 1, rows, seg}, SpecOnnxWriter.PROBABILITIES);
+        float[][] p = await(model).run(x, new long[] {count, 1, rows, seg}, SpecOnnxWriter.PROBABILITIES);
         List<Score> scores = new ArrayList<>();
         for (int k = 0; k < pkg.labels().size(); k++) {
             double sum = 0;
@@ -68,8 +97,43 @@ public final class Classifier implements AutoCloseable {
         return new Result(file, audio.seconds(), count, scores);
     }
 
+    /** The package or its model could not be loaded: a failure of the whole command, not of one audio file. */
+    public static final class ModelLoadException extends IOException {
+        ModelLoadException(IOException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private interface Loader<T> {
+        T load() throws IOException;
+    }
+
+    private static <T> CompletableFuture<T> background(Loader<T> loader) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(loader.load());
+            } catch (IOException | RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        }, "classifier-setup");
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    private static <T> T await(CompletableFuture<T> f) throws ModelLoadException {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof IOException io) throw new ModelLoadException(io);
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+    }
+
     @Override
     public void close() throws IOException {
-        model.close();
+        await(model).close();
     }
 }

@@ -26,9 +26,10 @@ public final class Int8Simulation {
      * saturating int16: 2 x 255 x 127 overflows it, 2 x 255 x 63 = 32,130 cannot. With 8-bit weights
      * the int8 model computed something else on AVX2-only CPUs (Int8SimulationTest: 0.42 of the
      * expected noise); VNNI and ARM kernels accumulate in int32 and run either grid alike. ORT's own
-     * quantizer calls this reduce_range. One constant for the quantizer, AdaRound and this simulation.
+     * quantizer calls this reduce_range. One value for the quantizer, AdaRound and this simulation;
+     * {@code -Dgenre.int8.weightLevelMax=127} restores 8 bits, for measuring what the seventh bit buys.
      */
-    public static final int WEIGHT_LEVEL_MAX = 63;
+    public static final int WEIGHT_LEVEL_MAX = Integer.getInteger("genre.int8.weightLevelMax", 63);
 
     private final Map<String, float[]> ranges;
     private final Set<String> used = new LinkedHashSet<>();
