@@ -41,6 +41,8 @@ final class SearchCommand implements Command {
         o.addOption(Flags.flag("hard", "hard latency constraint: alpha = 0, beta = -1 (default soft: alpha = beta = -0.07)"));
         o.addOption(Flags.value("w", "W", "reward exponent for both sides of the target (overrides --hard)"));
         o.addOption(Flags.value("controller-steps", "N", "children scored after each pass (default 25)"));
+        o.addOption(Flags.value("uniform-warmup", "F", "leading fraction of the passes on uniform children, controller idle (default "
+                + SearchConfig.DEFAULT_UNIFORM_WARMUP + ")"));
         o.addOption(Flags.value("top", "K", "finalists re-scored on the whole validation split and measured (default 5)"));
         o.addOption(Flags.value("retrain-epochs", "N", "epochs to retrain the winner and the baseline from scratch (default 30)"));
         o.addOption(Flags.flag("no-baseline", "skip training the MobileNetV3-Small baseline"));
@@ -80,6 +82,7 @@ final class SearchCommand implements Command {
             if (cmd.hasOption("epochs")) sc = sc.withEpochs(Flags.intValue(cmd, "epochs", 30));
             if (cmd.hasOption("time-budget")) sc = sc.withEpochs(1000).withTimeBudget(dev.genre.schedule.config.SearchParams.budget(cmd.getOptionValue("time-budget")).toSeconds());
             sc = sc.withControllerSteps(Flags.intValue(cmd, "controller-steps", sc.controllerSteps())).withTopK(Flags.intValue(cmd, "top", sc.topK()));
+            sc = sc.withUniformWarmup(Flags.doubleValue(cmd, "uniform-warmup", sc.uniformWarmup()));
             o = new SearchPipeline.Options(Path.of(cmd.getOptionValue("data")).toAbsolutePath().toString(),
                     Path.of(cmd.getOptionValue("device")).toAbsolutePath().toString(), sc, Flags.intValue(cmd, "retrain-epochs", 30),
                     !cmd.hasOption("no-baseline"), cmd.getOptionValue("target", "local"), 1, 100);

@@ -17,41 +17,64 @@ import dev.genre.search.train.TrainConfig;
  * @param train             the shared-weight training recipe (augmentation, optimizer, schedule)
  * @param enas              the controller's settings (used by the enas strategy)
  * @param evolution         population and tournament sizes (used by the evolution strategy)
+ * @param uniformWarmup     the leading fraction of the passes that trains on uniform children and scores no proposals:
+ *                          the controller learns only once the shared weights rank children (SPOS, TuNAS)
  */
 @JsonPropertyOrder({"strategy", "epochs", "timeBudgetSeconds", "controllerSteps", "validBatch", "calibrationBatches", "topK",
-        "reward", "train", "enas", "evolution"})
+        "reward", "train", "enas", "evolution", "uniformWarmup"})
 public record SearchConfig(String strategy, int epochs, long timeBudgetSeconds, int controllerSteps, int validBatch,
                            int calibrationBatches, int topK, MnasReward reward, TrainConfig train, EnasConfig enas,
-                           EvolutionConfig evolution) {
+                           EvolutionConfig evolution, double uniformWarmup) {
+    public static final double DEFAULT_UNIFORM_WARMUP = 0.4;
+
     public SearchConfig {
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1");
         if (controllerSteps < 1) throw new IllegalArgumentException("controller steps must be at least 1");
         if (topK < 1) throw new IllegalArgumentException("top-k must be at least 1");
         if (enas == null) enas = EnasConfig.defaults();
         if (evolution == null) evolution = EvolutionConfig.defaults();
+        if (!(uniformWarmup >= 0 && uniformWarmup < 1)) throw new IllegalArgumentException("uniform warm-up must be a fraction in [0, 1)");
+    }
+
+    /** With the default uniform warm-up. */
+    public SearchConfig(String strategy, int epochs, long timeBudgetSeconds, int controllerSteps, int validBatch, int calibrationBatches,
+                        int topK, MnasReward reward, TrainConfig train, EnasConfig enas, EvolutionConfig evolution) {
+        this(strategy, epochs, timeBudgetSeconds, controllerSteps, validBatch, calibrationBatches, topK, reward, train, enas, evolution,
+                DEFAULT_UNIFORM_WARMUP);
+    }
+
+    /** Passes of the uniform warm-up out of {@code planned}. */
+    public int warmupPasses(int planned) {
+        return (int) Math.floor(uniformWarmup * planned);
     }
 
     public static SearchConfig defaults(String strategy, MnasReward reward, long seed) {
         TrainConfig t = TrainConfig.defaults().with(30, 32, 3e-3, seed);
         // 128 validation segments per reward: at 64 a child's accuracy had a binomial spread of about 0.06.
-        return new SearchConfig(strategy, t.epochs(), 0, 25, 128, 2, 5, reward, t, EnasConfig.defaults(), EvolutionConfig.defaults());
+        return new SearchConfig(strategy, t.epochs(), 0, 25, 128, 2, 5, reward, t, EnasConfig.defaults(), EvolutionConfig.defaults(),
+                DEFAULT_UNIFORM_WARMUP);
     }
 
     public SearchConfig withEpochs(int n) {
         return new SearchConfig(strategy, n, timeBudgetSeconds, controllerSteps, validBatch, calibrationBatches, topK, reward,
-                train.with(n, train.batch(), train.lr(), train.seed()), enas, evolution);
+                train.with(n, train.batch(), train.lr(), train.seed()), enas, evolution, uniformWarmup);
     }
 
     public SearchConfig withTimeBudget(long seconds) {
-        return new SearchConfig(strategy, epochs, seconds, controllerSteps, validBatch, calibrationBatches, topK, reward, train, enas, evolution);
+        return new SearchConfig(strategy, epochs, seconds, controllerSteps, validBatch, calibrationBatches, topK, reward, train, enas, evolution, uniformWarmup);
     }
 
     public SearchConfig withControllerSteps(int n) {
-        return new SearchConfig(strategy, epochs, timeBudgetSeconds, n, validBatch, calibrationBatches, topK, reward, train, enas, evolution);
+        return new SearchConfig(strategy, epochs, timeBudgetSeconds, n, validBatch, calibrationBatches, topK, reward, train, enas, evolution, uniformWarmup);
     }
 
     public SearchConfig withTopK(int k) {
-        return new SearchConfig(strategy, epochs, timeBudgetSeconds, controllerSteps, validBatch, calibrationBatches, k, reward, train, enas, evolution);
+        return new SearchConfig(strategy, epochs, timeBudgetSeconds, controllerSteps, validBatch, calibrationBatches, k, reward, train, enas, evolution, uniformWarmup);
+    }
+
+    public SearchConfig withUniformWarmup(double fraction) {
+        return new SearchConfig(strategy, epochs, timeBudgetSeconds, controllerSteps, validBatch, calibrationBatches, topK, reward, train, enas,
+                evolution, fraction);
     }
 
     public long seed() {

@@ -216,6 +216,7 @@ public final class SearchRun {
             float[] x = new float[tc.batch() * batches.perSegment], t = new float[tc.batch() * genres.size()];
             StagingBuffer[] staging = {new StagingBuffer(), new StagingBuffer()};
             int last = stopAfterEpochs > 0 ? Math.min(planned, epoch + stopAfterEpochs) : planned;
+            List<ArchChoice> panel = panel(space);
             while (epoch < last) {
                 long t0 = System.nanoTime();
                 LearningRate schedule = new LearningRate(tc.lr(), (long) tc.warmupEpochs() * perEpoch, (long) planned * perEpoch);
@@ -224,9 +225,10 @@ public final class SearchRun {
                 int[] order = Trainer.shuffled(train.size(), rng);
                 double lossSum = 0, accSum = 0, lr = 0;
                 int skipped = 0, counted = 0;
-                progress.start(String.format("epoch %d/%d shared weights", epoch + 1, planned), perEpoch);
+                boolean uniform = epoch < cfg.warmupPasses(planned);
+                progress.start(String.format("epoch %d/%d shared weights%s", epoch + 1, planned, uniform ? " (uniform warm-up)" : ""), perEpoch);
                 for (int b = 0; b < perEpoch; b++) {
-                    ArchChoice child = strategy.sampleForTraining(rng);
+                    ArchChoice child = uniform ? space.random(rng) : strategy.sampleForTraining(rng);
                     batches.train(order, b * tc.batch(), tc.batch(), rng, x, t);
                     lr = schedule.at(opt.step());
                     float[] s = trainStep(net, opt, manager, child, x, t, genres.size(), lr, staging);
@@ -242,22 +244,28 @@ public final class SearchRun {
                 }
                 progress.finish();
 
-                progress.start(String.format("epoch %d/%d %s", epoch + 1, planned, strategy.name()), cfg.controllerSteps());
                 // One random validation minibatch per pass, the same for all its children: their rewards then differ by
                 // the children, not by how hard each one's segments were (common random numbers), and the next pass draws another.
                 int[] validOrder = Trainer.shuffled(valid.size(), rng);
                 int n = Math.min(cfg.validBatch(), valid.size());
-                for (int s = 0; s < cfg.controllerSteps(); s++) {
-                    ArchChoice child = strategy.propose(rng);
-                    double acc = evaluator.accuracy(child, validOrder, 0, n);
-                    ChildResult r = score(space, child, acc, epoch + 1, s);
-                    strategy.observe(child, r.reward());
-                    children.add(r);
-                    ChildResult best = best(children);
-                    progress.step(String.format("best reward %.3f (acc %.3f, %.2f ms)%s", best.reward(), best.accuracy(),
-                            best.latencyMs(), Double.isNaN(strategy.entropy()) ? "" : String.format(" entropy %.3f", strategy.entropy())));
+                List<Double> panelAccuracy = new ArrayList<>();
+                for (ArchChoice c : panel) panelAccuracy.add(evaluator.accuracy(c, validOrder, 0, n));
+                double rewardSum = 0;
+                if (!uniform) {
+                    progress.start(String.format("epoch %d/%d %s", epoch + 1, planned, strategy.name()), cfg.controllerSteps());
+                    for (int s = 0; s < cfg.controllerSteps(); s++) {
+                        ArchChoice child = strategy.propose(rng);
+                        double acc = evaluator.accuracy(child, validOrder, 0, n);
+                        ChildResult r = score(space, child, acc, epoch + 1, s);
+                        strategy.observe(child, r.reward());
+                        children.add(r);
+                        rewardSum += r.reward();
+                        ChildResult best = best(children);
+                        progress.step(String.format("best reward %.3f (acc %.3f, %.2f ms)%s", best.reward(), best.accuracy(),
+                                best.latencyMs(), Double.isNaN(strategy.entropy()) ? "" : String.format(" entropy %.3f", strategy.entropy())));
+                    }
+                    progress.finish();
                 }
-                progress.finish();
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 spent += seconds;
                 epoch++;
@@ -275,9 +283,12 @@ public final class SearchRun {
                     planned = (int) Math.max(epoch, Math.min(cfg.epochs(), epoch + Math.round((cfg.timeBudgetSeconds() - spent) / mean)));
                     last = stopAfterEpochs > 0 ? Math.min(planned, last) : planned;
                 }
-                ChildResult best = best(children);
-                history.add(new SearchState.EpochSummary(epoch, lr, lossSum / Math.max(1, counted), accSum / Math.max(1, counted), best.reward(),
-                        best.accuracy(), best.latencyMs(), strategy.entropy(), seconds, skipped));
+                ChildResult best = children.isEmpty() ? null : best(children);
+                history.add(new SearchState.EpochSummary(epoch, lr, lossSum / Math.max(1, counted), accSum / Math.max(1, counted),
+                        best == null ? Double.NaN : best.reward(), best == null ? Double.NaN : best.accuracy(),
+                        best == null ? Double.NaN : best.latencyMs(), strategy.entropy(), seconds, skipped, uniform,
+                        uniform ? Double.NaN : rewardSum / cfg.controllerSteps(), panelAccuracy));
+                SearchCurves.write(out, history, tc.lr());
                 saveCheckpoint(out, net, opt, strategy, new SearchState(epoch, planned, opt.step(), spent, null, null, null, children, history));
                 writeSearchJson(out, setup, children, history, List.of(), epoch >= planned);
                 if (handOverAbove > 0 && epoch < last && ResidentMemory.bytes() > handOverAbove) break;
@@ -296,6 +307,17 @@ public final class SearchRun {
         double lat = latencyMs.applyAsDouble(spec);
         Cost cost = Cost.total(SpecResolver.resolve(spec));
         return new ChildResult(epoch, step, child.key(), child.tokens(), acc, lat, cfg.reward().of(acc, lat), cost.params(), cost.macs());
+    }
+
+    /**
+     * Children followed through the shared weights at every pass (search-curves.png): the reference (the skeleton
+     * as designed) and three fixed random ones, the same in every run of a space.
+     */
+    static List<ArchChoice> panel(SearchSpace space) {
+        List<ArchChoice> p = new ArrayList<>(List.of(space.reference()));
+        SplittableRandom r = new SplittableRandom(0x9a11e1L);
+        for (int i = 0; i < 3; i++) p.add(space.random(r));
+        return p;
     }
 
     static ChildResult best(List<ChildResult> children) {

@@ -15,8 +15,13 @@ public record SearchState(int epoch, int plannedEpochs, long step, double second
     /**
      * One epoch: shared-weight training loss/accuracy, the best child so far and the controller's entropy.
      *
-     * @param skippedSteps minibatches whose loss or gradient was not finite: dropped, not applied
+     * @param skippedSteps  minibatches whose loss or gradient was not finite: dropped, not applied
+     * @param uniform       a warm-up pass: trained on uniform children, no proposals scored (best* are NaN until the first proposal)
+     * @param meanReward    mean reward of the pass's scored proposals (NaN in a warm-up pass)
+     * @param panelAccuracy validation accuracy through the shared weights of the fixed panel (the reference child first),
+     *                      on the pass's validation minibatch
      */
     public record EpochSummary(int epoch, double lr, double trainLoss, double trainAccuracy, double bestReward, double bestAccuracy,
-                               double bestLatencyMs, double entropy, double seconds, int skippedSteps) {}
+                               double bestLatencyMs, double entropy, double seconds, int skippedSteps, boolean uniform, double meanReward,
+                               List<Double> panelAccuracy) {}
 }

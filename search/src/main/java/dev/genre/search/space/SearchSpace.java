@@ -143,6 +143,20 @@ public record SearchSpace(String format, int[] input, int classes, StemSpec stem
         return new NetworkSpec(NetworkSpec.FORMAT, "child-" + a.key(), input.clone(), stem, blocks, head, classes);
     }
 
+    /**
+     * The child closest to the skeleton as designed (MobileNetV3-Small's shape): inverted residuals of the
+     * largest expansion, 3x3, SE where the space has it, identity skips, width 1, base depth, h-swish. The
+     * search follows it through the shared weights as a fixed reference.
+     */
+    @JsonIgnore
+    public ArchChoice reference() {
+        int[] per = {ops.size() - 1, Math.max(0, kernels.indexOf(3)), se.size() - 1, Math.max(0, skips.indexOf(Skip.IDENTITY)),
+                Math.max(0, widths.indexOf(1.0)), Math.max(0, layerDeltas.indexOf(0)), acts.size() - 1};
+        int[] t = new int[skeleton.size() * per.length];
+        for (int b = 0; b < skeleton.size(); b++) System.arraycopy(per, 0, t, b * per.length, per.length);
+        return ArchChoice.ofTokens(t);
+    }
+
     /** A uniformly random child. */
     public ArchChoice random(SplittableRandom rng) {
         int[] sizes = decisionSizes(), t = new int[sizes.length];

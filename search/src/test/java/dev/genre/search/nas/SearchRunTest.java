@@ -130,4 +130,36 @@ class SearchRunTest {
             assertTrue(e.getMessage().contains("supernet layout 1"), e.getMessage());
         }
     }
+    @Test
+    void warmUpPassesTrainOnUniformChildrenAndLeaveTheStrategyIdle() throws Exception {
+        int[] calls = new int[3]; // sampleForTraining, propose, observe
+        Function<SearchSpace, SearchStrategy> counting = space -> new SearchStrategy() {
+            public String name() { return "counting"; }
+            public ArchChoice sampleForTraining(SplittableRandom rng) { calls[0]++; return space.random(rng); }
+            public ArchChoice propose(SplittableRandom rng) { calls[1]++; return space.random(rng); }
+            public void observe(ArchChoice child, double reward) { calls[2]++; }
+            public double entropy() { return Double.NaN; }
+            public void save(Path dir) {}
+            public void load(Path dir) {}
+        };
+        SearchConfig cfg = config().withUniformWarmup(0.5);
+        SearchRun.Outcome o;
+        try (NDManager m = NDManager.newBaseManager()) {
+            SearchRun.Outcome first = new SearchRun(cfg, MACS_LATENCY, Progress.none()).run(data, tmp.resolve("w"), false, counting, m, 1);
+            assertTrue(first.history().get(0).uniform(), "pass 1 of 2 is the warm-up");
+            assertEquals(0, calls[0] + calls[1] + calls[2], "the strategy is not asked during the warm-up");
+            assertTrue(first.children().isEmpty());
+            o = new SearchRun(cfg, MACS_LATENCY, Progress.none()).run(data, tmp.resolve("w"), true, counting, m, 0);
+        }
+        SearchState.EpochSummary warm = o.history().get(0), after = o.history().get(1);
+        assertTrue(Double.isNaN(warm.meanReward()) && !after.uniform() && Double.isFinite(after.meanReward()));
+        assertEquals(cfg.controllerSteps(), calls[1]);
+        assertEquals(cfg.controllerSteps(), calls[2]);
+        assertTrue(calls[0] > 0, "pass 2 trains on the strategy's children");
+        for (SearchState.EpochSummary h : o.history()) {
+            assertEquals(4, h.panelAccuracy().size(), "the reference child and three fixed random ones");
+            for (double a : h.panelAccuracy()) assertTrue(a >= 0 && a <= 1, "accuracy " + a);
+        }
+        assertTrue(java.nio.file.Files.size(tmp.resolve("w").resolve(SearchCurves.FILE)) > 1000, "search-curves.png");
+    }
 }

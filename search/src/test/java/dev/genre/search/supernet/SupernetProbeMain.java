@@ -13,7 +13,7 @@ import java.util.SplittableRandom;
 /** Manual probe: shared-weight training with one fixed child vs uniform children (not a test). */
 public final class SupernetProbeMain {
     public static void main(String[] args) throws Exception {
-        boolean fixed = args[1].equals("fixed");
+        boolean fixed = args[1].startsWith("fixed");
         // "mask" = a digit string of 7: 1 = the decision is sampled, 0 = it stays at the fixed child's option
         String mask = args.length > 3 ? args[3] : "1111111";
         // -Dprobe.opensAfter=N: for the first N training draws every block's op is mbconv6, then the op is sampled too
@@ -36,6 +36,7 @@ public final class SupernetProbeMain {
                             t.warmupEpochs(), t.labelSmoothing(), 0, 0, t.freqMaskWidth(), 0, t.timeMaskWidth(), t.timeStretch(), t.pitchShift(), t.genreMix(), t.emaDecay(), t.dropPath(), t.sam(), t.segmentFrames(), t.trainHop(),
                             t.evalHop(), t.seed()), c.enas(), c.evolution());
         }
+        c = c.withUniformWarmup(Double.parseDouble(System.getProperty("probe.warmup", "0"))); // the probe's own sampling from the first pass
         try (NDManager m = NDManager.newBaseManager()) {
             SearchRun.Outcome o = new SearchRun(c, s -> 1.0, Progress.none()).run(Path.of(args[0]), Path.of("/tmp/probe-" + args[1]), false,
                     space -> new SearchStrategy() {
@@ -62,7 +63,8 @@ public final class SupernetProbeMain {
                         public void save(Path dir) {}
                         public void load(Path dir) {}
                     }, m, 0);
-            o.history().forEach(h -> System.out.printf("epoch %d loss %.3f acc %.3f best %.3f %.1fs%n", h.epoch(), h.trainLoss(), h.trainAccuracy(), h.bestAccuracy(), h.seconds()));
+            o.history().forEach(h -> System.out.printf("epoch %d loss %.3f acc %.3f best %.3f panel %s %.1fs%n", h.epoch(), h.trainLoss(),
+                    h.trainAccuracy(), h.bestAccuracy(), h.panelAccuracy(), h.seconds()));
             o.finalists().forEach(f -> System.out.printf("finalist %s valid seg %.3f clip %.3f%n", f.key(), f.segmentAccuracy(), f.clipAccuracy()));
         }
     }
