@@ -43,7 +43,18 @@ final class RunsCommand implements Command {
 
     @Override
     public int run(CommandLine cmd) throws Exception {
-        ScheduleConfig cfg = ScheduleConfig.read(ScheduleCommand.configPath(cmd));
+        java.nio.file.Path config = ScheduleCommand.configPath(cmd);
+        if (!cmd.hasOption("config") && !java.nio.file.Files.exists(config)) {
+            // A fresh checkout has no schedule yet: that is an empty history, not an error (a --config that names no file still is one).
+            if (cmd.hasOption("json")) {
+                System.out.println("[]");
+            } else {
+                System.out.println("(no runs yet: no schedule is configured at " + config + ")");
+                System.out.println("To start one: cp scheduler/schedule.example.json " + config + ", edit it, then genre schedule start");
+            }
+            return OK;
+        }
+        ScheduleConfig cfg = ScheduleConfig.read(config);
         Database db = new Database(cfg.store());
         db.install();
         List<RunEntry> runs = new RunHistory(db).list();

@@ -61,4 +61,25 @@ class ScheduleCommandTest {
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains("missing.json: no such schedule config"), bad.err());
     }
+    @Test
+    void runsBeforeAnyScheduleIsAnEmptyHistory() throws Exception {
+        Path home = Files.createDirectories(tmp.resolve("fresh-checkout"));
+        String before = System.getProperty("genre.home");
+        System.setProperty("genre.home", home.toString());
+        try {
+            GenreTest.Result table = GenreTest.genre("runs");
+            assertEquals(0, table.code(), table.err());
+            assertTrue(table.out().contains("(no runs yet") && table.out().contains("genre schedule start"), table.out());
+            GenreTest.Result json = GenreTest.genre("runs", "--json");
+            assertEquals(0, json.code(), json.err());
+            assertEquals("[]", json.out().trim());
+            assertFalse(Files.exists(home.resolve("data")), "nothing is created by looking");
+            GenreTest.Result named = GenreTest.genre("runs", "--config", home.resolve("typo.json").toString());
+            assertEquals(1, named.code(), "a --config that names no file is still an error");
+            assertTrue(named.err().contains("typo.json: no such schedule config"), named.err());
+        } finally {
+            if (before == null) System.clearProperty("genre.home");
+            else System.setProperty("genre.home", before);
+        }
+    }
 }

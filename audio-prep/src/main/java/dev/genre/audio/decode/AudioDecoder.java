@@ -43,9 +43,24 @@ public final class AudioDecoder {
     /** {@code decoded} (from {@code file}) resampled to the target rate. */
     public Audio atTargetRate(Path file, Audio decoded) throws AudioDecodeException {
         if (decoded.samples().length == 0) throw new AudioDecodeException(file, "no audio samples in the file");
+        rejectNonFinite(file, decoded);
         if (decoded.sampleRate() == targetRate) return decoded;
         float[] resampled = PolyphaseResampler.of(decoded.sampleRate(), targetRate).process(decoded.samples());
         return new Audio(resampled, targetRate);
+    }
+
+    /**
+     * A float WAV (or any decoder) can hand over NaN or infinite samples; the resampler and the log-mel would
+     * spread them over a whole spectrogram that looks like data. Such a file is broken input, named like any other.
+     */
+    static void rejectNonFinite(Path file, Audio decoded) throws AudioDecodeException {
+        float[] x = decoded.samples();
+        for (int i = 0; i < x.length; i++) {
+            if (!Float.isFinite(x[i])) {
+                throw new AudioDecodeException(file, String.format("sample %d (%.3f s) is %s: not audio", i, i / (double) decoded.sampleRate(),
+                        Float.isNaN(x[i]) ? "NaN" : (x[i] > 0 ? "+infinity" : "-infinity")));
+            }
+        }
     }
 
     /** Decodes without resampling (ffmpeg output is already at the target rate). */

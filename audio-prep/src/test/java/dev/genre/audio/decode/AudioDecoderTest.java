@@ -126,6 +126,28 @@ class AudioDecoderTest {
         assertTrue(reject(header).problem().contains("header") || reject(header).problem().contains("truncated"), reject(header).problem());
     }
 
+    /** A mono 32-bit float WAV (format tag 3) of a 440 Hz tone with {@code bad} at sample {@code at}. */
+    private Path floatWav(String name, int at, float bad) throws Exception {
+        int n = 22050, rate = 22050;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 4 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + 4 * n).put("WAVE".getBytes()).put("fmt ".getBytes()).putInt(16).putShort((short) 3).putShort((short) 1)
+                .putInt(rate).putInt(4 * rate).putShort((short) 4).putShort((short) 32).put("data".getBytes()).putInt(4 * n);
+        for (int i = 0; i < n; i++) b.putFloat(i == at ? bad : (float) (0.5 * Math.sin(2 * Math.PI * 440 * i / rate)));
+        return Files.write(dir.resolve(name), b.array());
+    }
+
+    @Test
+    void nonFiniteSamplesAreRejected() throws Exception {
+        assertEquals(22050, new AudioDecoder(22050).decode(floatWav("fine.wav", -1, 0)).samples().length, "the same file without a bad sample decodes");
+        String nan = reject(floatWav("nan.wav", 11025, Float.NaN)).problem();
+        assertTrue(nan.contains("sample 11025") && nan.contains("NaN"), nan);
+        assertTrue(reject(floatWav("inf.wav", 7, Float.POSITIVE_INFINITY)).problem().contains("+infinity"));
+        assertTrue(reject(floatWav("ninf.wav", 0, Float.NEGATIVE_INFINITY)).problem().contains("-infinity"));
+        // At another rate the check runs before the resampler would have spread the NaN.
+        AudioDecodeException e = assertThrows(AudioDecodeException.class, () -> new AudioDecoder(16000).decode(dir.resolve("nan.wav")));
+        assertTrue(e.getMessage().contains("NaN"), e.getMessage());
+    }
+
     @Test
     void otherFormatsNeedFfmpeg() throws Exception {
         Path ogg = Files.writeString(dir.resolve("song.ogg"), "OggS but not really");
