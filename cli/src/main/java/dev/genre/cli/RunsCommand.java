@@ -5,6 +5,8 @@ import dev.genre.schedule.config.ScheduleConfig;
 import dev.genre.schedule.history.RunEntry;
 import dev.genre.schedule.history.RunHistory;
 import dev.genre.schedule.store.Database;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -43,8 +45,8 @@ final class RunsCommand implements Command {
 
     @Override
     public int run(CommandLine cmd) throws Exception {
-        java.nio.file.Path config = ScheduleCommand.configPath(cmd);
-        if (!cmd.hasOption("config") && !java.nio.file.Files.exists(config)) {
+        Path config = ScheduleCommand.configPath(cmd);
+        if (!cmd.hasOption("config") && !Files.exists(config)) {
             // A fresh checkout has no schedule yet: that is an empty history, not an error (a --config that names no file still is one).
             if (cmd.hasOption("json")) {
                 System.out.println("[]");

@@ -150,7 +150,15 @@ public record SearchSpace(String format, int[] input, int classes, StemSpec stem
      */
     @JsonIgnore
     public ArchChoice reference() {
-        int[] per = {ops.size() - 1, Math.max(0, kernels.indexOf(3)), se.size() - 1, Math.max(0, skips.indexOf(Skip.IDENTITY)),
+        int widest = ops.size() - 1; // the inverted residual of the largest expansion (mbconv6 in the default space)
+        double expansion = 0;
+        for (int i = 0; i < ops.size(); i++) {
+            if (opOf(ops.get(i)) == Op.MBCONV && expansionOf(ops.get(i)) > expansion) {
+                widest = i;
+                expansion = expansionOf(ops.get(i));
+            }
+        }
+        int[] per = {widest, Math.max(0, kernels.indexOf(3)), se.size() - 1, Math.max(0, skips.indexOf(Skip.IDENTITY)),
                 Math.max(0, widths.indexOf(1.0)), Math.max(0, layerDeltas.indexOf(0)), acts.size() - 1};
         int[] t = new int[skeleton.size() * per.length];
         for (int b = 0; b < skeleton.size(); b++) System.arraycopy(per, 0, t, b * per.length, per.length);
