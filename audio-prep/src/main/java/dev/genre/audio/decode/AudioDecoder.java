@@ -13,12 +13,12 @@ import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.UnsupportedAudioFileException;
-import javazoom.spi.mpeg.sampled.file.MpegAudioFileReader;
+import javazoom.jl.decoder.JavaLayerException;
 
 /**
  * Turns an audio file into mono float samples at a target rate.
  *
- * <p>WAV, AU and AIFF go through Java Sound, MP3 through the pure-Java mp3spi decoder, and anything
+ * <p>WAV, AU and AIFF go through Java Sound, MP3 through the pure-Java JLayer decoder ({@link Mp3Decoder}), and anything
  * else through ffmpeg (TarsosDSP's pipe decoder) when ffmpeg is on the PATH. The leading bytes are
  * checked against the extension first, so a text file named {@code .wav} gets a clear message
  * rather than whatever a permissive reader makes of it. Stereo is averaged to mono; other rates
@@ -103,7 +103,7 @@ public final class AudioDecoder {
                 }
                 case MP3 -> {
                     checkMagic(file, kind);
-                    yield decodeJavaSound(file, new MpegAudioFileReader().getAudioInputStream(file.toFile()));
+                    yield decodeMp3(file, Files.readAllBytes(file));
                 }
                 case FFMPEG -> decodeFfmpeg(file, ffmpegRate);
             };
@@ -184,6 +184,17 @@ public final class AudioDecoder {
         AudioFormat pcm = new AudioFormat(AudioFormat.Encoding.PCM_SIGNED, f.getSampleRate(), 16, f.getChannels(),
                 f.getChannels() * 2, f.getSampleRate(), false);
         return AudioSystem.getAudioInputStream(pcm, in);
+    }
+
+    private static Audio decodeMp3(Path file, byte[] bytes) throws AudioDecodeException {
+        Mp3Decoder.Decoded d;
+        try {
+            d = Mp3Decoder.decode(bytes, Runtime.getRuntime().availableProcessors());
+        } catch (JavaLayerException e) {
+            throw new AudioDecodeException(file, "corrupt MP3 file (" + e.getMessage() + ")", e);
+        }
+        if (d.sampleRate() == 0) throw new AudioDecodeException(file, "not a readable MP3 file: no MPEG audio frames in it");
+        return new Audio(d.samples(), d.sampleRate());
     }
 
     private static Audio decodeFfmpeg(Path file, int targetRate) throws IOException, AudioDecodeException {

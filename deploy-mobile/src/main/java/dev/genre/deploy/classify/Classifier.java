@@ -4,6 +4,7 @@ import dev.genre.audio.decode.Audio;
 import dev.genre.audio.decode.AudioDecodeException;
 import dev.genre.audio.decode.AudioDecoder;
 import dev.genre.audio.mel.LogMelSpectrogram;
+import dev.genre.deploy.onnx.FixedBatchRunner;
 import dev.genre.deploy.onnx.OnnxModel;
 import dev.genre.deploy.onnx.SpecOnnxWriter;
 import dev.genre.deploy.pkg.MelConfig;
@@ -30,14 +31,17 @@ public final class Classifier implements AutoCloseable {
 
     /**
      * The package's JSON and ONNX Runtime's session are read on two other threads while the first file
-     * decodes: together they were a third of a cold one-file classify.
+     * decodes: together they were a third of a cold one-file classify. The session thread then runs one
+     * warm-up batch, which pages in ONNX Runtime's memory (see {@link FixedBatchRunner}) off the critical path.
      */
     private final CompletableFuture<Setup> setup;
-    private final CompletableFuture<OnnxModel> model;
+    private final CompletableFuture<Model> model;
     private final boolean int8;
 
     /** What the package's JSON says: the decoder at its rate and the log-mel with its parameters. */
     private record Setup(ModelPackage pkg, AudioDecoder decoder, LogMelSpectrogram logMel) {}
+
+    private record Model(OnnxModel onnx, FixedBatchRunner runner) {}
 
     /** @param int8 the int8 model (the package must have one), else the float one */
     public Classifier(ModelPackage pkg, boolean int8) throws IOException {
@@ -47,7 +51,19 @@ public final class Classifier implements AutoCloseable {
     private Classifier(CompletableFuture<Setup> setup, Path modelFile, boolean int8) {
         this.setup = setup;
         this.int8 = int8;
-        this.model = background(() -> new OnnxModel(modelFile, 1));
+        this.model = background(() -> {
+            OnnxModel onnx = OnnxModel.forOneShape(modelFile, 1);
+            MelConfig mc;
+            try {
+                mc = await(setup).pkg().mel();
+            } catch (ModelLoadException | RuntimeException e) {
+                onnx.close(); // the package itself is broken: classify reports that, from the setup
+                throw e;
+            }
+            FixedBatchRunner runner = new FixedBatchRunner(onnx, 1, mc.mel().nMels(), mc.segmentFrames());
+            runner.warmUp(SpecOnnxWriter.PROBABILITIES);
+            return new Model(onnx, runner);
+        });
     }
 
     /** Opens the package in {@code dir} in the background: its int8 model when asked for and present, else the float one. */
@@ -86,7 +102,7 @@ public final class Classifier implements AutoCloseable {
             int start = s * hop, len = Math.min(seg, cols - start);
             for (int r = 0; r < rows; r++) System.arraycopy(mel.data(), r * cols + start, x, (s * rows + r) * seg, len);
         }
-        float[][] p = await(model).run(x, new long[] {count, 1, rows, seg}, SpecOnnxWriter.PROBABILITIES);
+        float[][] p = await(model).runner().run(x, count, SpecOnnxWriter.PROBABILITIES);
         List<Score> scores = new ArrayList<>();
         for (int k = 0; k < pkg.labels().size(); k++) {
             double sum = 0;
@@ -134,6 +150,6 @@ public final class Classifier implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        await(model).close();
+        await(model).onnx().close();
     }
 }
