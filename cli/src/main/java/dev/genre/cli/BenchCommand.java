@@ -8,7 +8,9 @@ import dev.genre.deploy.bench.SegmentHopBenchmark;
 import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.io.Hashes;
 import dev.genre.search.bench.CvBenchmark;
+import dev.genre.search.bench.RankingBenchmark;
 import dev.genre.search.bench.TrainBenchmark;
+import dev.genre.search.space.SearchSpace;
 import dev.genre.search.train.TrainConfig;
 import java.util.List;
 import dev.genre.io.Json;
@@ -31,12 +33,12 @@ final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "benchmarks against their peers: 'bench mel' (vs torchaudio), 'bench classify' (cold and warm genre classify), 'bench train' (vs PyTorch), 'bench cv' (k-fold accuracy vs a PyTorch recipe), 'bench int8' (int8 vs float on the cv folds), 'bench hop' (clip accuracy vs evaluation segment hop on the cv folds), 'bench ensemble' (seed ensembles of cv runs on the same folds)";
+        return "benchmarks against their peers: 'bench mel' (vs torchaudio), 'bench classify' (cold and warm genre classify), 'bench train' (vs PyTorch), 'bench cv' (k-fold accuracy vs a PyTorch recipe), 'bench int8' (int8 vs float on the cv folds), 'bench hop' (clip accuracy vs evaluation segment hop on the cv folds), 'bench ensemble' (seed ensembles of cv runs on the same folds), 'bench ranking' (supernet vs stand-alone ranking of children)";
     }
 
     @Override
     public String usage() {
-        return "mel|classify|train|cv|int8|hop|ensemble [--data DIR] [--output FILE.json] [--repeats N] [--threads N] [--folds N] [--epochs N] [--seed K] [--no-peer]";
+        return "mel|classify|train|cv|int8|hop|ensemble|ranking [--data DIR] [--output FILE.json] [--repeats N] [--threads N] [--folds N] [--epochs N] [--seed K] [--no-peer]";
     }
 
     @Override
@@ -89,6 +91,9 @@ final class BenchCommand implements Command {
         o.addOption(Flags.flag("int8", "ensemble: also score the members' int8 models (run bench int8 --cv-work on each member first) and"
                 + " their agreement with float"));
         o.addOption(Flags.value("hops", "LIST", "hop: evaluation segment hops in frames (default 128,64,32,16)"));
+        o.addOption(Flags.value("children", "N", "ranking: children trained alone and scored through each supernet (default 12)"));
+        o.addOption(Flags.value("passes", "N", "ranking: supernet training passes, uniform children (default 12)"));
+        o.addOption(Flags.value("spaces", "LIST", "ranking: the spaces whose supernets are compared (default " + String.join(",", SearchSpace.NAMES) + ")"));
         o.addOption(Flags.value("python", "EXE", "python with the peer (torchaudio or torchvision) (default /usr/bin/python3)"));
         o.addOption(Flags.value("folds", "N", "cv: folds, stratified by genre, assigned per clip (default 5)"));
         o.addOption(Flags.value("epochs", "N", "cv: training epochs per fold, both peers (default " + TrainConfig.defaults().epochs() + ")"));
@@ -101,8 +106,8 @@ final class BenchCommand implements Command {
 
     @Override
     public int run(CommandLine cmd) throws Exception {
-        if (cmd.getArgList().size() != 1 || !List.of("mel", "classify", "train", "cv", "int8", "hop", "ensemble").contains(cmd.getArgList().get(0))) {
-            throw new IllegalArgumentException("expected a benchmark name: mel, classify, train, cv, int8, hop or ensemble");
+        if (cmd.getArgList().size() != 1 || !List.of("mel", "classify", "train", "cv", "int8", "hop", "ensemble", "ranking").contains(cmd.getArgList().get(0))) {
+            throw new IllegalArgumentException("expected a benchmark name: mel, classify, train, cv, int8, hop, ensemble or ranking");
         }
         String name = cmd.getArgList().get(0);
         Instant started = Instant.now();
@@ -114,6 +119,7 @@ final class BenchCommand implements Command {
         if (name.equals("int8")) return int8(cmd, output, started);
         if (name.equals("hop")) return hop(cmd, output, started);
         if (name.equals("ensemble")) return ensemble(cmd, output, started);
+        if (name.equals("ranking")) return ranking(cmd, output, started);
         MelBenchmark.Config cfg = new MelBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
                 output.toAbsolutePath().getParent().resolve("mel-work"), Flags.intValue(cmd, "repeats", 3), Flags.threads(cmd),
                 home.resolve("bench/torchaudio_logmel.py"), cmd.getOptionValue("python", "/usr/bin/python3"));
@@ -125,6 +131,28 @@ final class BenchCommand implements Command {
         params.put("threads", cfg.threads());
         RunRecord.of("bench mel", params, null, Map.of(), started, Map.of("results", output.toString()))
                 .writeFile(runRecordFile(output));
+        System.out.println("results: " + output);
+        return OK;
+    }
+
+    private int ranking(CommandLine cmd, Path output, Instant started) throws Exception {
+        Path dataset = Flags.path(cmd, "data", "data/datasets/gtzan242-rank");
+        if (!Files.isRegularFile(dataset.resolve("manifest.json"))) {
+            throw new IOException(dataset + ": not a dataset (genre prep makes one; the README's ranking row uses --split 0.6,0.4,0 for a larger validation split)");
+        }
+        List<String> spaces = List.of(cmd.getOptionValue("spaces", String.join(",", SearchSpace.NAMES)).split(","));
+        RankingBenchmark.Config cfg = new RankingBenchmark.Config(dataset, output.toAbsolutePath().getParent().resolve(
+                output.getFileName().toString().replaceFirst("\\.json$", "") + "-work"), Flags.intValue(cmd, "children", 12),
+                Flags.intValue(cmd, "epochs", 10), Flags.intValue(cmd, "passes", 12), spaces, 4, Flags.longValue(cmd, "seed", 0));
+        Map<String, Object> result = new RankingBenchmark(cfg, System.out).run();
+        Json.write(output, result);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("data", dataset.toAbsolutePath().normalize().toString());
+        params.put("children", cfg.children());
+        params.put("standaloneEpochs", cfg.standaloneEpochs());
+        params.put("supernetPasses", cfg.supernetPasses());
+        params.put("spaces", spaces);
+        RunRecord.of("bench ranking", params, cfg.seed(), Map.of(), started, Map.of("results", output.toString())).writeFile(runRecordFile(output));
         System.out.println("results: " + output);
         return OK;
     }

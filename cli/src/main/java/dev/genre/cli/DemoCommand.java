@@ -92,7 +92,7 @@ final class DemoCommand implements Command {
                 NetworkSpec.load("mobilenetv3-small").withInput(1, space.input()[1], space.input()[2]).withClasses(space.classes()), Precision.INT8, seed)).p50();
         double targetMs = Math.round(0.8 * baselineMs * 100) / 100.0;
         sc = new SearchConfig(sc.strategy(), sc.epochs(), 0, sc.controllerSteps(), sc.validBatch(), sc.calibrationBatches(), 3,
-                MnasReward.soft(targetMs), sc.train(), sc.enas(), sc.evolution(), sc.uniformWarmup());
+                MnasReward.soft(targetMs), sc.train(), sc.enas(), sc.evolution(), sc.uniformWarmup(), sc.space());
 
         Path run = data.resolve("runs/demo-search"), pkg = data.resolve("models/demo");
         SearchPipeline.Options po = new SearchPipeline.Options(dataset.toAbsolutePath().toString(), profileFile.toAbsolutePath().toString(), sc,

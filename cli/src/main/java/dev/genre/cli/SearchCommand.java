@@ -43,6 +43,8 @@ final class SearchCommand implements Command {
         o.addOption(Flags.value("controller-steps", "N", "children scored after each pass (default 25)"));
         o.addOption(Flags.value("uniform-warmup", "F", "leading fraction of the passes on uniform children, controller idle (default "
                 + SearchConfig.DEFAULT_UNIFORM_WARMUP + ")"));
+        o.addOption(Flags.value("space", "NAME", "search space: mnasnet (conv, sep-conv and inverted-residual ops, three skips) or elastic"
+                + " (inverted residuals with identity skips) (default " + dev.genre.search.space.SearchSpace.DEFAULT + ")"));
         o.addOption(Flags.value("top", "K", "finalists re-scored on the whole validation split and measured (default 5)"));
         o.addOption(Flags.value("retrain-epochs", "N", "epochs to retrain the winner and the baseline from scratch (default 30)"));
         o.addOption(Flags.flag("no-baseline", "skip training the MobileNetV3-Small baseline"));
@@ -83,6 +85,7 @@ final class SearchCommand implements Command {
             if (cmd.hasOption("time-budget")) sc = sc.withEpochs(1000).withTimeBudget(dev.genre.schedule.config.SearchParams.budget(cmd.getOptionValue("time-budget")).toSeconds());
             sc = sc.withControllerSteps(Flags.intValue(cmd, "controller-steps", sc.controllerSteps())).withTopK(Flags.intValue(cmd, "top", sc.topK()));
             sc = sc.withUniformWarmup(Flags.doubleValue(cmd, "uniform-warmup", sc.uniformWarmup()));
+            if (cmd.hasOption("space")) sc = sc.withSpace(cmd.getOptionValue("space"));
             o = new SearchPipeline.Options(Path.of(cmd.getOptionValue("data")).toAbsolutePath().toString(),
                     Path.of(cmd.getOptionValue("device")).toAbsolutePath().toString(), sc, Flags.intValue(cmd, "retrain-epochs", 30),
                     !cmd.hasOption("no-baseline"), cmd.getOptionValue("target", "local"), 1, 100);

@@ -41,7 +41,7 @@ public record SearchParams(String device, double targetLatencyMs, String strateg
         SearchConfig sc = SearchConfig.defaults(strategy, reward(), seed);
         if (batch != null) {
             sc = new SearchConfig(sc.strategy(), sc.epochs(), 0, sc.controllerSteps(), Math.min(sc.validBatch(), batch), sc.calibrationBatches(),
-                    sc.topK(), sc.reward(), sc.train().with(sc.epochs(), batch, sc.train().lr(), seed), sc.enas(), sc.evolution(), sc.uniformWarmup());
+                    sc.topK(), sc.reward(), sc.train().with(sc.epochs(), batch, sc.train().lr(), seed), sc.enas(), sc.evolution(), sc.uniformWarmup(), sc.space());
         }
         if (epochs != null) sc = sc.withEpochs(epochs);
         if (timeBudget != null) sc = sc.withEpochs(epochs != null ? epochs : 1000).withTimeBudget(budget(timeBudget).toSeconds());

@@ -1,6 +1,7 @@
 package dev.genre.search.nas;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.genre.search.space.SearchSpace;
 import dev.genre.search.strategy.EnasConfig;
 import dev.genre.search.strategy.EvolutionConfig;
 import dev.genre.search.train.TrainConfig;
@@ -19,12 +20,13 @@ import dev.genre.search.train.TrainConfig;
  * @param evolution         population and tournament sizes (used by the evolution strategy)
  * @param uniformWarmup     the leading fraction of the passes that trains on uniform children and scores no proposals:
  *                          the controller learns only once the shared weights rank children (SPOS, TuNAS)
+ * @param space             the search space by name ({@link SearchSpace#NAMES}); absent in runs before it existed: the MnasNet space
  */
 @JsonPropertyOrder({"strategy", "epochs", "timeBudgetSeconds", "controllerSteps", "validBatch", "calibrationBatches", "topK",
-        "reward", "train", "enas", "evolution", "uniformWarmup"})
+        "reward", "train", "enas", "evolution", "uniformWarmup", "space"})
 public record SearchConfig(String strategy, int epochs, long timeBudgetSeconds, int controllerSteps, int validBatch,
                            int calibrationBatches, int topK, MnasReward reward, TrainConfig train, EnasConfig enas,
-                           EvolutionConfig evolution, double uniformWarmup) {
+                           EvolutionConfig evolution, double uniformWarmup, String space) {
     public static final double DEFAULT_UNIFORM_WARMUP = 0.4;
 
     public SearchConfig {
@@ -34,13 +36,22 @@ public record SearchConfig(String strategy, int epochs, long timeBudgetSeconds, 
         if (enas == null) enas = EnasConfig.defaults();
         if (evolution == null) evolution = EvolutionConfig.defaults();
         if (!(uniformWarmup >= 0 && uniformWarmup < 1)) throw new IllegalArgumentException("uniform warm-up must be a fraction in [0, 1)");
+        if (space == null) space = SearchSpace.MNASNET;
+        if (!SearchSpace.NAMES.contains(space)) throw new IllegalArgumentException("unknown search space '" + space + "' (" + String.join(", ", SearchSpace.NAMES) + ")");
+    }
+
+    /** In the default space. */
+    public SearchConfig(String strategy, int epochs, long timeBudgetSeconds, int controllerSteps, int validBatch, int calibrationBatches,
+                        int topK, MnasReward reward, TrainConfig train, EnasConfig enas, EvolutionConfig evolution, double uniformWarmup) {
+        this(strategy, epochs, timeBudgetSeconds, controllerSteps, validBatch, calibrationBatches, topK, reward, train, enas, evolution,
+                uniformWarmup, SearchSpace.DEFAULT);
     }
 
     /** With the default uniform warm-up. */
     public SearchConfig(String strategy, int epochs, long timeBudgetSeconds, int controllerSteps, int validBatch, int calibrationBatches,
                         int topK, MnasReward reward, TrainConfig train, EnasConfig enas, EvolutionConfig evolution) {
         this(strategy, epochs, timeBudgetSeconds, controllerSteps, validBatch, calibrationBatches, topK, reward, train, enas, evolution,
-                DEFAULT_UNIFORM_WARMUP);
+                DEFAULT_UNIFORM_WARMUP, SearchSpace.DEFAULT);
     }
 
     /** Passes of the uniform warm-up out of {@code planned}. */
@@ -52,29 +63,34 @@ public record SearchConfig(String strategy, int epochs, long timeBudgetSeconds, 
         TrainConfig t = TrainConfig.defaults().with(30, 32, 3e-3, seed);
         // 128 validation segments per reward: at 64 a child's accuracy had a binomial spread of about 0.06.
         return new SearchConfig(strategy, t.epochs(), 0, 25, 128, 2, 5, reward, t, EnasConfig.defaults(), EvolutionConfig.defaults(),
-                DEFAULT_UNIFORM_WARMUP);
+                DEFAULT_UNIFORM_WARMUP, SearchSpace.DEFAULT);
     }
 
     public SearchConfig withEpochs(int n) {
         return new SearchConfig(strategy, n, timeBudgetSeconds, controllerSteps, validBatch, calibrationBatches, topK, reward,
-                train.with(n, train.batch(), train.lr(), train.seed()), enas, evolution, uniformWarmup);
+                train.with(n, train.batch(), train.lr(), train.seed()), enas, evolution, uniformWarmup, space);
     }
 
     public SearchConfig withTimeBudget(long seconds) {
-        return new SearchConfig(strategy, epochs, seconds, controllerSteps, validBatch, calibrationBatches, topK, reward, train, enas, evolution, uniformWarmup);
+        return new SearchConfig(strategy, epochs, seconds, controllerSteps, validBatch, calibrationBatches, topK, reward, train, enas, evolution, uniformWarmup, space);
     }
 
     public SearchConfig withControllerSteps(int n) {
-        return new SearchConfig(strategy, epochs, timeBudgetSeconds, n, validBatch, calibrationBatches, topK, reward, train, enas, evolution, uniformWarmup);
+        return new SearchConfig(strategy, epochs, timeBudgetSeconds, n, validBatch, calibrationBatches, topK, reward, train, enas, evolution, uniformWarmup, space);
     }
 
     public SearchConfig withTopK(int k) {
-        return new SearchConfig(strategy, epochs, timeBudgetSeconds, controllerSteps, validBatch, calibrationBatches, k, reward, train, enas, evolution, uniformWarmup);
+        return new SearchConfig(strategy, epochs, timeBudgetSeconds, controllerSteps, validBatch, calibrationBatches, k, reward, train, enas, evolution, uniformWarmup, space);
     }
 
     public SearchConfig withUniformWarmup(double fraction) {
         return new SearchConfig(strategy, epochs, timeBudgetSeconds, controllerSteps, validBatch, calibrationBatches, topK, reward, train, enas,
-                evolution, fraction);
+                evolution, fraction, space);
+    }
+
+    public SearchConfig withSpace(String name) {
+        return new SearchConfig(strategy, epochs, timeBudgetSeconds, controllerSteps, validBatch, calibrationBatches, topK, reward, train, enas,
+                evolution, uniformWarmup, name);
     }
 
     public long seed() {

@@ -148,9 +148,33 @@ public final class SearchRun {
         return Json.read(state, SearchState.class);
     }
 
-    /** The space a search of this dataset explores: the default skeleton at the dataset's mel bands, segment length and genres. */
+    /** The space a search of this dataset explores: the configured space at the dataset's mel bands, segment length and genres. */
     public static SearchSpace spaceFor(dev.genre.dataset.Manifest manifest, SearchConfig cfg) {
-        return SearchSpace.mobileNetV3Small(manifest.mel().nMels(), cfg.train().segmentFrames(), manifest.genres().size());
+        return SearchSpace.named(cfg.space(), manifest.mel().nMels(), cfg.train().segmentFrames(),
+                manifest.genres().size());
+    }
+
+    /**
+     * Children scored on the whole validation split through the shared weights of run {@code out}'s last
+     * checkpoint, each with batch norm recalibrated for it as in the search (for {@code genre bench ranking}).
+     */
+    public static List<Evaluation> scoreThroughSupernet(Path out, List<ArchChoice> children, NDManager manager) throws IOException {
+        Setup setup = setupOf(out);
+        SearchConfig cfg = setup.config();
+        TrainConfig tc = cfg.train();
+        Path dataset = Path.of(setup.dataset());
+        SegmentDataset train = SegmentDataset.load(dataset, Split.TRAIN, tc.segmentFrames(), tc.trainHop());
+        SegmentDataset valid = SegmentDataset.load(dataset, Split.VALID, tc.segmentFrames(), tc.evalHop());
+        Supernet net = new Supernet(setup.space());
+        net.initialize(manager, DataType.FLOAT32, net.inputShape(tc.batch()));
+        Path dir = out.resolve(CHECKPOINT);
+        SearchState state = Json.read(dir.resolve("state.json"), SearchState.class);
+        Checkpoint.restoreWeights(net, dir.resolve(state.supernet()), manager);
+        ChildEvaluator evaluator = new ChildEvaluator(net, manager, train, valid, setup.normalization(), tc, cfg.validBatch(),
+                cfg.calibrationBatches(), setup.genres(), cfg.seed());
+        List<Evaluation> scores = new ArrayList<>();
+        for (ArchChoice c : children) scores.add(evaluator.evaluate(c));
+        return scores;
     }
 
     /** Reads the setup of an existing run directory (for {@code --resume}). */

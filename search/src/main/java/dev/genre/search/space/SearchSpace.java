@@ -34,6 +34,15 @@ public record SearchSpace(String format, int[] input, int classes, StemSpec stem
     /** Decision order within a block; the controller samples them in this order. */
     public static final List<String> DECISION_NAMES = List.of("op", "kernel", "se", "skip", "width", "layers", "act");
     public static final int DECISIONS_PER_BLOCK = 7;
+    /** MnasNet's ops (regular conv, separable conv, inverted residuals) and skips (none, identity, pooled). */
+    public static final String MNASNET = "mnasnet";
+    /**
+     * Inverted residuals only, with MobileNetV3's identity skips: every decision left is elastic in the
+     * OFA sense (a child's weights are a slice of the largest's), which a supernet can share cleanly.
+     */
+    public static final String ELASTIC = "elastic";
+    public static final List<String> NAMES = List.of(MNASNET, ELASTIC);
+    public static final String DEFAULT = MNASNET;
 
     public SearchSpace {
         if (!FORMAT.equals(format)) throw new IllegalArgumentException("search space format '" + format + "', expected " + FORMAT);
@@ -59,6 +68,33 @@ public record SearchSpace(String format, int[] input, int classes, StemSpec stem
                 new HeadSpec(576, 1024, Activation.HSWISH, 0.2), List.of("conv", "dconv", "mbconv3", "mbconv6"), List.of(3, 5),
                 List.of(0.0, 0.25), List.of(Skip.NONE, Skip.IDENTITY, Skip.POOL), List.of(0.75, 1.0, 1.25), List.of(-1, 0, 1),
                 List.of(Activation.RELU, Activation.HSWISH));
+    }
+
+    /** The space called {@code name} ({@link #NAMES}) on the default skeleton. */
+    public static SearchSpace named(String name, int mels, int frames, int classes) {
+        SearchSpace full = mobileNetV3Small(mels, frames, classes);
+        return switch (name) {
+            case MNASNET -> full;
+            case ELASTIC -> new SearchSpace(FORMAT, full.input, classes, full.stem, full.skeleton, full.head, List.of("mbconv3", "mbconv6"),
+                    full.kernels, full.se, List.of(Skip.IDENTITY), full.widths, full.layerDeltas, full.acts);
+            default -> throw new IllegalArgumentException("unknown search space '" + name + "' (" + String.join(", ", NAMES) + ")");
+        };
+    }
+
+    /**
+     * Child {@code c} of space {@code from} as a child of this space, decision by decision through the options'
+     * labels: the same network, for comparing supernets of two spaces on one child.
+     */
+    public ArchChoice translate(ArchChoice c, SearchSpace from) {
+        int[] t = c.tokens(), out = new int[t.length], counts = optionCounts();
+        for (int i = 0; i < t.length; i++) {
+            int d = i % DECISIONS_PER_BLOCK;
+            String label = from.label(d, t[i]);
+            out[i] = -1;
+            for (int o = 0; o < counts[d]; o++) if (label(d, o).equals(label)) out[i] = o;
+            if (out[i] < 0) throw new IllegalArgumentException("option '" + label + "' of " + DECISION_NAMES.get(d) + " is not in this space");
+        }
+        return ArchChoice.ofTokens(out);
     }
 
     public SearchSpace withClasses(int n) {

@@ -62,4 +62,21 @@ class SearchSpaceTest {
         }
         assertTrue(all.size() > 1000 && all.size() < 20000, "distinct layers: " + all.size());
     }
+
+    @Test
+    void theElasticSpaceIsInvertedResidualsWithIdentitySkipsAndItsChildrenAreMnasnetChildren() {
+        SearchSpace elastic = SearchSpace.named(SearchSpace.ELASTIC, 128, 128, 10);
+        assertEquals(BigInteger.valueOf(144).pow(7), elastic.size(), "2 ops x 2 kernels x 2 se x 1 skip x 3 widths x 3 depths x 2 acts");
+        SplittableRandom rng = new SplittableRandom(3);
+        for (int i = 0; i < 50; i++) {
+            ArchChoice c = elastic.random(rng);
+            NetworkSpec spec = elastic.decode(c);
+            assertTrue(spec.blocks().stream().allMatch(b -> b.op() == Op.MBCONV && b.skip() == dev.genre.search.spec.Skip.IDENTITY), c.key());
+            ArchChoice inFull = space.translate(c, elastic);
+            assertEquals(spec.blocks(), space.decode(inFull).blocks(), "the same network in the MnasNet space");
+        }
+        ArchChoice conv = ArchChoice.ofTokens(new int[49]); // op 0 = conv, skip 0 = none: not in the elastic space
+        assertEquals("option 'conv' of op is not in this space",
+                org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> elastic.translate(conv, space)).getMessage());
+    }
 }
