@@ -1,15 +1,15 @@
 package dev.genre.cli;
 
 import dev.genre.bench.MelBenchmark;
-import dev.genre.deploy.bench.ClassifyBenchmark;
-import dev.genre.deploy.bench.EnsembleCvBenchmark;
-import dev.genre.deploy.bench.Int8CvBenchmark;
-import dev.genre.deploy.bench.SegmentHopBenchmark;
+import dev.genre.bench.ClassifyBenchmark;
+import dev.genre.bench.EnsembleCvBenchmark;
+import dev.genre.bench.Int8CvBenchmark;
+import dev.genre.bench.SegmentHopBenchmark;
 import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.io.Hashes;
-import dev.genre.search.bench.CvBenchmark;
-import dev.genre.search.bench.RankingBenchmark;
-import dev.genre.search.bench.TrainBenchmark;
+import dev.genre.bench.CvBenchmark;
+import dev.genre.bench.RankingBenchmark;
+import dev.genre.bench.TrainBenchmark;
 import dev.genre.search.space.SearchSpace;
 import dev.genre.search.train.TrainConfig;
 import java.util.List;
@@ -96,7 +96,8 @@ final class BenchCommand implements Command {
         o.addOption(Flags.value("spaces", "LIST", "ranking: the spaces whose supernets are compared (default " + String.join(",", SearchSpace.NAMES) + ")"));
         o.addOption(Flags.value("python", "EXE", "python with the peer (torchaudio or torchvision) (default /usr/bin/python3)"));
         o.addOption(Flags.value("folds", "N", "cv: folds, stratified by genre, assigned per clip (default 5)"));
-        o.addOption(Flags.value("epochs", "N", "cv: training epochs per fold, both peers (default " + TrainConfig.defaults().epochs() + ")"));
+        o.addOption(Flags.value("epochs", "N", "cv: training epochs per fold, both peers (default " + TrainConfig.defaults().epochs() + ");"
+                + " ranking: epochs of each stand-alone child (default 10)"));
         o.addOption(Flags.value("seed", "K", "cv: seed of training, and of the fold assignment unless --fold-seed is given (default 0)"));
         o.addOption(Flags.value("fold-seed", "K", "cv: seed of the fold assignment alone (default: --seed); runs with one --fold-seed and"
                 + " different --seed are the members of 'bench ensemble'"));
@@ -140,7 +141,12 @@ final class BenchCommand implements Command {
         if (!Files.isRegularFile(dataset.resolve("manifest.json"))) {
             throw new IOException(dataset + ": not a dataset (genre prep makes one; the README's ranking row uses --split 0.6,0.4,0 for a larger validation split)");
         }
-        List<String> spaces = List.of(cmd.getOptionValue("spaces", String.join(",", SearchSpace.NAMES)).split(","));
+        List<String> spaces = java.util.Arrays.stream(cmd.getOptionValue("spaces", String.join(",", SearchSpace.NAMES)).split(","))
+                .map(String::trim).filter(x -> !x.isEmpty()).distinct().toList();
+        for (String s : spaces) {
+            if (!SearchSpace.NAMES.contains(s)) throw new IllegalArgumentException("--spaces: unknown space '" + s + "' (" + String.join(", ", SearchSpace.NAMES) + ")");
+        }
+        if (spaces.isEmpty()) throw new IllegalArgumentException("--spaces: name at least one space (" + String.join(", ", SearchSpace.NAMES) + ")");
         RankingBenchmark.Config cfg = new RankingBenchmark.Config(dataset, output.toAbsolutePath().getParent().resolve(
                 output.getFileName().toString().replaceFirst("\\.json$", "") + "-work"), Flags.intValue(cmd, "children", 12),
                 Flags.intValue(cmd, "epochs", 10), Flags.intValue(cmd, "passes", 12), spaces, 4, Flags.longValue(cmd, "seed", 0));

@@ -26,7 +26,7 @@ final class SearchCommand implements Command {
     public String usage() {
         return "--data DATASET --device PROFILE.json --target-latency-ms T [--strategy enas|random|evolution]\n"
                 + "       [--epochs N | --time-budget DURATION] [--hard | --w W] --output RUN_DIR\n"
-                + "   or: genre search --resume RUN_DIR\n   or: genre search --describe [--classes N]";
+                + "   or: genre search --resume RUN_DIR\n   or: genre search --describe [--classes N] [--space NAME]";
     }
 
     @Override
@@ -44,7 +44,7 @@ final class SearchCommand implements Command {
         o.addOption(Flags.value("uniform-warmup", "F", "leading fraction of the passes on uniform children, controller idle (default "
                 + SearchConfig.DEFAULT_UNIFORM_WARMUP + ")"));
         o.addOption(Flags.value("space", "NAME", "search space: mnasnet (conv, sep-conv and inverted-residual ops, three skips) or elastic"
-                + " (inverted residuals with identity skips) (default " + dev.genre.search.space.SearchSpace.DEFAULT + ")"));
+                + " (inverted residuals with identity skips) (default " + SearchSpace.DEFAULT + ")"));
         o.addOption(Flags.value("top", "K", "finalists re-scored on the whole validation split and measured (default 5)"));
         o.addOption(Flags.value("retrain-epochs", "N", "epochs to retrain the winner and the baseline from scratch (default 30)"));
         o.addOption(Flags.flag("no-baseline", "skip training the MobileNetV3-Small baseline"));
@@ -60,7 +60,7 @@ final class SearchCommand implements Command {
     @Override
     public int run(CommandLine cmd) throws Exception {
         if (cmd.hasOption("describe")) {
-            System.out.print(SearchSpace.mobileNetV3Small(128, 128, Flags.intValue(cmd, "classes", 10)).describe());
+            System.out.print(SearchSpace.named(cmd.getOptionValue("space", SearchSpace.DEFAULT), 128, 128, Flags.intValue(cmd, "classes", 10)).describe());
             return OK;
         }
         Path out;

@@ -191,10 +191,25 @@ public final class AudioDecoder {
         try {
             d = Mp3Decoder.decode(bytes, Runtime.getRuntime().availableProcessors());
         } catch (JavaLayerException e) {
-            throw new AudioDecodeException(file, "corrupt MP3 file (" + e.getMessage() + ")", e);
+            throw new AudioDecodeException(file, "corrupt MP3 file: " + mp3Problem(e), e);
         }
         if (d.sampleRate() == 0) throw new AudioDecodeException(file, "not a readable MP3 file: no MPEG audio frames in it");
         return new Audio(d.samples(), d.sampleRate());
+    }
+
+    /** JLayer's error codes in words (its own message is "Bitstream errorcode 102"). */
+    private static String mp3Problem(JavaLayerException e) {
+        int code = e instanceof javazoom.jl.decoder.BitstreamException b ? b.getErrorCode()
+                : e instanceof javazoom.jl.decoder.DecoderException d ? d.getErrorCode() : -1;
+        return switch (code) {
+            case javazoom.jl.decoder.BitstreamErrors.UNEXPECTED_EOF, javazoom.jl.decoder.BitstreamErrors.STREAM_EOF -> "it ends inside a frame";
+            case javazoom.jl.decoder.BitstreamErrors.INVALIDFRAME -> "an invalid MPEG frame";
+            case javazoom.jl.decoder.BitstreamErrors.UNKNOWN_SAMPLE_RATE -> "a frame with an unknown sample rate";
+            case javazoom.jl.decoder.BitstreamErrors.STREAM_ERROR -> "the stream cannot be read";
+            case javazoom.jl.decoder.DecoderErrors.UNSUPPORTED_LAYER -> "an MPEG layer the decoder does not support";
+            case javazoom.jl.decoder.DecoderErrors.ILLEGAL_SUBBAND_ALLOCATION -> "an illegal subband allocation";
+            default -> String.valueOf(e.getMessage());
+        };
     }
 
     private static Audio decodeFfmpeg(Path file, int targetRate) throws IOException, AudioDecodeException {

@@ -36,19 +36,30 @@ final class Mp3Decoder {
         Mp3FrameIndex index = Mp3FrameIndex.scan(mp3);
         int runs = index == null ? 1 : Math.max(1, Math.min(threads, index.frames() / minFramesPerThread));
         if (runs == 1) return whole(mp3);
+        Decoded d = inRuns(mp3, index, runs);
+        return d != null ? d : whole(mp3); // a run met what the index did not see
+    }
+
+    /** The stream in {@code runs} runs of frames, joined; null when a run did not decode every one of its frames whole. */
+    static Decoded inRuns(byte[] mp3, Mp3FrameIndex index, int runs) throws JavaLayerException {
         int frames = index.frames();
+        // JLayer fills its shared tables (synthesis window, reorder tables) lazily and without a lock: one frame on
+        // this thread first, so the runs never race on them.
+        run(mp3, index, 0, 1, false);
         List<CompletableFuture<Decoded>> others = new ArrayList<>();
         for (int r = 0; r < runs - 1; r++) {
             int from = frames * r / runs, to = frames * (r + 1) / runs;
-            others.add(async(() -> run(mp3, index, from, to)));
+            others.add(async(() -> run(mp3, index, from, to, false)));
         }
-        Decoded last = run(mp3, index, frames * (runs - 1) / runs, frames); // the calling thread's share
+        // The calling thread's share, to the end of the stream: JLayer drops a cut last frame, and the frame before an
+        // ID3v1 tag, exactly as in a decode from the start.
+        Decoded last = run(mp3, index, frames * (runs - 1) / runs, frames, true);
         List<Decoded> decoded = new ArrayList<>();
         for (CompletableFuture<Decoded> f : others) decoded.add(join(f));
         decoded.add(last);
         int total = 0;
         for (Decoded d : decoded) {
-            if (d == null || d.sampleRate() != decoded.get(0).sampleRate()) return whole(mp3); // a run met what the index did not see
+            if (d == null || d.sampleRate() != decoded.get(0).sampleRate()) return null;
             total += d.samples().length;
         }
         float[] out = new float[total];
@@ -65,12 +76,17 @@ final class Mp3Decoder {
         return decodeFrames(new Bitstream(new ByteArrayInputStream(mp3)), 0, Integer.MAX_VALUE, 1 << 16).audio();
     }
 
-    /** Frames {@code [from, to)}, or null when the stream ends early. */
-    private static Decoded run(byte[] mp3, Mp3FrameIndex index, int from, int to) throws JavaLayerException {
+    /**
+     * Frames {@code [from, to)} (or from {@code from} to the end of the stream), or null unless every one of them
+     * decoded to a whole frame of samples: a frame that JLayer skipped (its reservoir not filled) would shift all later samples.
+     */
+    private static Decoded run(byte[] mp3, Mp3FrameIndex index, int from, int to, boolean toTheEnd) throws JavaLayerException {
         int start = from - index.preroll(from);
         Bitstream in = new Bitstream(new ByteArrayInputStream(mp3, index.offsets()[start], mp3.length - index.offsets()[start]));
-        Frames f = decodeFrames(in, from - start, to - start, (to - from) * 1152);
-        return f.count() == to - start ? f.audio() : null;
+        Frames f = decodeFrames(in, from - start, toTheEnd ? Integer.MAX_VALUE : to - start, (to - from) * index.samplesPerFrame());
+        int kept = f.count() - (from - start);
+        boolean complete = toTheEnd ? kept >= 0 : f.count() == to - start;
+        return complete && f.audio().samples().length == (long) Math.max(0, kept) * index.samplesPerFrame() ? f.audio() : null;
     }
 
     private record Frames(Decoded audio, int count) {}
@@ -110,7 +126,7 @@ final class Mp3Decoder {
         Thread t = new Thread(() -> {
             try {
                 f.complete(job.run());
-            } catch (JavaLayerException | RuntimeException e) {
+            } catch (Throwable e) { // an Error too: the caller waits on this future
                 f.completeExceptionally(e);
             }
         }, "mp3-decode");
@@ -125,6 +141,7 @@ final class Mp3Decoder {
         } catch (CompletionException e) {
             if (e.getCause() instanceof JavaLayerException j) throw j;
             if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error r) throw r;
             throw e;
         }
     }

@@ -13,8 +13,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class Mp3DecoderTest {
-    /** MPEG-2 22.05 kHz CBR (lame), MPEG-1 44.1 kHz joint-stereo VBR with an ID3v2 tag, MPEG-2 16 kHz low-bitrate VBR (ffmpeg). */
-    private static final List<String> FIXTURES = List.of("synth-jazz.mp3", "synth-stereo-vbr.mp3", "synth-rock-16k-vbr.mp3");
+    /**
+     * MPEG-2 22.05 kHz CBR (lame); MPEG-1 44.1 kHz joint-stereo VBR with an ID3v2 tag; MPEG-2 16 kHz low-bitrate VBR;
+     * MPEG-1 32 kbit/s (the reservoir reaching seven frames back) with an ID3v1 tag (ffmpeg).
+     */
+    private static final List<String> FIXTURES = List.of("synth-jazz.mp3", "synth-stereo-vbr.mp3", "synth-rock-16k-vbr.mp3",
+            "synth-stereo-32k-id3v1.mp3");
 
     @Test
     void framesDecodedInRunsJoinToExactlyTheWholeDecode() throws Exception {
@@ -26,7 +30,8 @@ class Mp3DecoderTest {
             assertTrue(whole.samples().length > 0.9 * 4 * whole.sampleRate(), name + ": about 4 s decoded");
             // Many cut points, the small frames of a low bitrate among them (the reservoir then reaches several frames back).
             for (int runs : new int[] {2, 3, 7, 16}) {
-                Mp3Decoder.Decoded joined = Mp3Decoder.decode(mp3, runs, 1);
+                Mp3Decoder.Decoded joined = Mp3Decoder.inRuns(mp3, index, runs);
+                assertNotNull(joined, name + " in " + runs + " runs: every run decoded whole (no fallback to one piece)");
                 assertEquals(whole.sampleRate(), joined.sampleRate());
                 assertArrayEquals(whole.samples(), joined.samples(), name + " in " + runs + " runs");
             }
@@ -51,7 +56,9 @@ class Mp3DecoderTest {
         Mp3FrameIndex index = Mp3FrameIndex.scan(mp3);
         int cut = index.offsets()[100] + index.lengths()[100] / 2;
         byte[] cutShort = Arrays.copyOf(mp3, cut);
-        Mp3Decoder.Decoded whole = Mp3Decoder.whole(mp3), split = Mp3Decoder.decode(cutShort, 3, 1);
+        Mp3Decoder.Decoded whole = Mp3Decoder.whole(mp3), split = Mp3Decoder.inRuns(cutShort, Mp3FrameIndex.scan(cutShort), 3);
+        assertNotNull(split, "decoded in runs");
+        assertArrayEquals(Mp3Decoder.whole(cutShort).samples(), split.samples(), "as a decode of the cut stream from the start");
         assertTrue(split.samples().length >= 100 * 1152, "frames 0-99 are whole: " + split.samples().length);
         assertArrayEquals(Arrays.copyOf(whole.samples(), 99 * 1152), Arrays.copyOf(split.samples(), 99 * 1152));
     }

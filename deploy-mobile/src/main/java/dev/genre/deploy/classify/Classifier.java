@@ -53,16 +53,15 @@ public final class Classifier implements AutoCloseable {
         this.int8 = int8;
         this.model = background(() -> {
             OnnxModel onnx = OnnxModel.forOneShape(modelFile, 1);
-            MelConfig mc;
             try {
-                mc = await(setup).pkg().mel();
-            } catch (ModelLoadException | RuntimeException e) {
-                onnx.close(); // the package itself is broken: classify reports that, from the setup
+                MelConfig mc = await(setup).pkg().mel(); // a broken package: classify reports that, from the setup
+                FixedBatchRunner runner = new FixedBatchRunner(onnx, 1, mc.mel().nMels(), mc.segmentFrames());
+                runner.warmUp(SpecOnnxWriter.PROBABILITIES);
+                return new Model(onnx, runner);
+            } catch (IOException | RuntimeException e) {
+                onnx.close();
                 throw e;
             }
-            FixedBatchRunner runner = new FixedBatchRunner(onnx, 1, mc.mel().nMels(), mc.segmentFrames());
-            runner.warmUp(SpecOnnxWriter.PROBABILITIES);
-            return new Model(onnx, runner);
         });
     }
 

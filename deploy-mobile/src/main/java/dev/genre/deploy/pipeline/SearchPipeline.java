@@ -97,7 +97,7 @@ public final class SearchPipeline {
         DeviceProfile profile = DeviceProfile.read(Path.of(o.device()));
         SearchConfig sc = o.search();
         SearchSpace space = SearchRun.spaceFor(Manifest.read(dataset), sc);
-        if (!space.equals(profile.space())) {
+        if (!space.within(profile.space())) { // a profile of the MnasNet space also serves the elastic one, a part of it
             throw new IOException(o.device() + ": profiled for another search space than " + dataset + " needs (" + space.classes() + " classes, "
                     + space.input()[1] + " mel bands, " + space.input()[2] + " frames): rebuild it with genre profile-device --classes "
                     + space.classes());

@@ -97,6 +97,17 @@ public record SearchSpace(String format, int[] input, int classes, StemSpec stem
         return ArchChoice.ofTokens(out);
     }
 
+    /**
+     * Whether every child of this space is a child of {@code other}: the same skeleton, and each decision's
+     * options among other's. A latency profile of {@code other} then holds every layer this space can build.
+     */
+    public boolean within(SearchSpace other) {
+        return java.util.Arrays.equals(input, other.input) && classes == other.classes && stem.equals(other.stem) && skeleton.equals(other.skeleton)
+                && head.equals(other.head) && other.ops.containsAll(ops) && other.kernels.containsAll(kernels) && other.se.containsAll(se)
+                && other.skips.containsAll(skips) && other.widths.containsAll(widths) && other.layerDeltas.containsAll(layerDeltas)
+                && other.acts.containsAll(acts);
+    }
+
     public SearchSpace withClasses(int n) {
         return new SearchSpace(format, input, n, stem, skeleton, head, ops, kernels, se, skips, widths, layerDeltas, acts);
     }

@@ -75,6 +75,7 @@ class SearchSpaceTest {
             ArchChoice inFull = space.translate(c, elastic);
             assertEquals(spec.blocks(), space.decode(inFull).blocks(), "the same network in the MnasNet space");
         }
+        assertTrue(elastic.within(space) && space.within(space) && !space.within(elastic), "elastic is a part of the MnasNet space");
         ArchChoice conv = ArchChoice.ofTokens(new int[49]); // op 0 = conv, skip 0 = none: not in the elastic space
         assertEquals("option 'conv' of op is not in this space",
                 org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> elastic.translate(conv, space)).getMessage());

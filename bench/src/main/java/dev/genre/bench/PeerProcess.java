@@ -1,4 +1,4 @@
-package dev.genre.search.bench;
+package dev.genre.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.genre.io.Json;

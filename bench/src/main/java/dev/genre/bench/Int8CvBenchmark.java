@@ -1,4 +1,4 @@
-package dev.genre.deploy.bench;
+package dev.genre.bench;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.genre.dataset.SegmentDataset;

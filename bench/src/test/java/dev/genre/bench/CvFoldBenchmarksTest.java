@@ -1,4 +1,4 @@
-package dev.genre.deploy.bench;
+package dev.genre.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +11,6 @@ import dev.genre.deploy.quant.AdaRound;
 import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.io.Json;
 import dev.genre.run.Progress;
-import dev.genre.search.bench.CvBenchmark;
 import dev.genre.search.train.TrainConfig;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,6 +1,7 @@
-package dev.genre.search.bench;
+package dev.genre.bench;
 
 import ai.djl.ndarray.NDManager;
+import dev.genre.io.AtomicFiles;
 import dev.genre.io.Json;
 import dev.genre.run.Progress;
 import dev.genre.search.nas.MnasReward;
@@ -74,11 +75,14 @@ public final class RankingBenchmark {
             Path dir = cfg.work().resolve("standalone").resolve(e.getValue().key());
             Path result = dir.resolve("ranking-result.json");
             out.printf("stand-alone %d/%d: %s (%s)%n", ++i, children.size(), e.getKey(), e.getValue().key());
+            // Kept work counts only if it trained this child on this dataset with this recipe (its train.json says so).
+            boolean same = sameSetup(dir, spec, recipe);
+            if (!same && Files.exists(dir)) AtomicFiles.deleteTree(dir);
             Evaluation v;
-            if (Files.isRegularFile(result)) {
+            if (same && Files.isRegularFile(result)) {
                 v = Json.read(result, Evaluation.class);
             } else {
-                v = new Trainer(recipe, Progress.auto()).train(cfg.dataset(), spec, dir, Files.isRegularFile(dir.resolve(Trainer.TRAIN_JSON)), 0).valid();
+                v = new Trainer(recipe, Progress.auto()).train(cfg.dataset(), spec, dir, same, 0).valid();
                 Json.write(result, v);
             }
             alone.put(e.getKey(), v);
@@ -140,6 +144,14 @@ public final class RankingBenchmark {
         json.put("spaces", spaces);
         json.put("children", rows);
         return json;
+    }
+
+    private boolean sameSetup(Path dir, NetworkSpec spec, TrainConfig recipe) throws IOException {
+        Path f = dir.resolve(Trainer.TRAIN_JSON);
+        if (!Files.isRegularFile(f)) return false;
+        Trainer.Setup s = Json.read(f, Trainer.Setup.class);
+        return s.dataset().equals(cfg.dataset().toAbsolutePath().normalize().toString()) && s.config().equals(recipe)
+                && s.spec().blocks().equals(spec.blocks());
     }
 
     /** The reference, the MAC extremes of a random pool, then random children: {@code cfg.children()} distinct ones, by name. */

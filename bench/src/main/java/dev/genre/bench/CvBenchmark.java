@@ -1,4 +1,4 @@
-package dev.genre.search.bench;
+package dev.genre.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;

@@ -1,4 +1,4 @@
-package dev.genre.deploy.bench;
+package dev.genre.bench;
 
 import dev.genre.deploy.pkg.Exporter;
 import dev.genre.deploy.pkg.ModelPackage;

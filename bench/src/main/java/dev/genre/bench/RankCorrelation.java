@@ -1,4 +1,4 @@
-package dev.genre.search.bench;
+package dev.genre.bench;
 
 /** Rank agreement of two score lists over the same items: Kendall's tau-b and Spearman's rho, both with ties. */
 public final class RankCorrelation {

@@ -1,4 +1,4 @@
-package dev.genre.deploy.bench;
+package dev.genre.bench;
 
 import dev.genre.dataset.SegmentDataset;
 import dev.genre.dataset.Split;
@@ -8,7 +8,6 @@ import dev.genre.deploy.pkg.Exporter;
 import dev.genre.deploy.pkg.ModelPackage;
 import dev.genre.io.Json;
 import dev.genre.run.Progress;
-import dev.genre.search.bench.CvBenchmark;
 import dev.genre.search.cv.CvSummary;
 import dev.genre.search.cv.Folds;
 import dev.genre.search.train.Evaluation;

@@ -1,4 +1,4 @@
-package dev.genre.deploy.bench;
+package dev.genre.bench;
 
 import dev.genre.audio.synth.ClipSynthesizer;
 import dev.genre.audio.synth.SyntheticGenres;

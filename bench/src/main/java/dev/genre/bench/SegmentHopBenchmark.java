@@ -1,4 +1,4 @@
-package dev.genre.deploy.bench;
+package dev.genre.bench;
 
 import dev.genre.dataset.SegmentDataset;
 import dev.genre.dataset.Split;

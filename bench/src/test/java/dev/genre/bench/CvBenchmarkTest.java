@@ -1,4 +1,4 @@
-package dev.genre.search.bench;
+package dev.genre.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
