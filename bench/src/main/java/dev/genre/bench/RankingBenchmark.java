@@ -5,6 +5,7 @@ import dev.genre.io.AtomicFiles;
 import dev.genre.io.Json;
 import dev.genre.run.Progress;
 import dev.genre.search.nas.MnasReward;
+import dev.genre.search.nas.RankCorrelation;
 import dev.genre.search.nas.SearchConfig;
 import dev.genre.search.nas.SearchRun;
 import dev.genre.search.nas.SearchState;

@@ -8,13 +8,11 @@ import dev.genre.search.space.SearchSpace;
 import dev.genre.search.spec.NetworkSpec;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.stream.IntStream;
 
 /**
  * Checks a profile against whole networks: random children of its space (never one of its
@@ -76,28 +74,10 @@ public final class LatencyValidation {
 
     /** Spearman's rho: Pearson correlation of the ranks, ties sharing their mean rank. */
     static double spearman(double[] a, double[] b) {
-        return pearson(ranks(a), ranks(b));
+        return dev.genre.search.nas.RankCorrelation.spearmanRho(a, b);
     }
 
     static double[] ranks(double[] v) {
-        Integer[] order = IntStream.range(0, v.length).boxed().sorted(Comparator.comparingDouble(i -> v[i])).toArray(Integer[]::new);
-        double[] r = new double[v.length];
-        for (int i = 0; i < order.length; ) {
-            int j = i;
-            while (j + 1 < order.length && v[order[j + 1]] == v[order[i]]) j++;
-            for (int k = i; k <= j; k++) r[order[k]] = (i + j) / 2.0 + 1;
-            i = j + 1;
-        }
-        return r;
-    }
-
-    private static double pearson(double[] x, double[] y) {
-        double mx = java.util.Arrays.stream(x).average().orElse(0), my = java.util.Arrays.stream(y).average().orElse(0), sxy = 0, sxx = 0, syy = 0;
-        for (int i = 0; i < x.length; i++) {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-            syy += (y[i] - my) * (y[i] - my);
-        }
-        return sxy / Math.sqrt(sxx * syy);
+        return dev.genre.search.nas.RankCorrelation.ranks(v);
     }
 }

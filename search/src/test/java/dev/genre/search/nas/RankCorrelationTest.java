@@ -1,4 +1,4 @@
-package dev.genre.bench;
+package dev.genre.search.nas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,6 +1,6 @@
-package dev.genre.bench;
+package dev.genre.search.nas;
 
-/** Rank agreement of two score lists over the same items: Kendall's tau-b and Spearman's rho, both with ties. */
+/** Rank agreement of two score lists over the same items: Kendall's tau-b and Spearman's rho, both with ties (supernet ranking, latency prediction). */
 public final class RankCorrelation {
     private RankCorrelation() {}
 
@@ -40,7 +40,7 @@ public final class RankCorrelation {
         return saa == 0 || sbb == 0 ? Double.NaN : sab / Math.sqrt(saa * sbb);
     }
 
-    static double[] ranks(double[] x) {
+    public static double[] ranks(double[] x) {
         Integer[] order = new Integer[x.length];
         for (int i = 0; i < x.length; i++) order[i] = i;
         java.util.Arrays.sort(order, (i, j) -> Double.compare(x[i], x[j]));
