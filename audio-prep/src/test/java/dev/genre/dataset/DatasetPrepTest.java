@@ -1,5 +1,6 @@
 package dev.genre.dataset;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -134,5 +135,24 @@ class DatasetPrepTest {
         try (Stream<Path> s = Files.walk(out.resolve("mels/rock"))) {
             assertEquals(5, s.filter(Files::isRegularFile).count(), "no output for rejected files");
         }
+    }
+
+    @Test
+    void aFolderMixingWavAndFlacIsPreparedAsOne() throws Exception {
+        Path rock = clips.resolve("rock");
+        Files.copy(dev.genre.Fixtures.file("synth-rock.wav"), rock.resolve("fixture.wav"));
+        Files.copy(dev.genre.Fixtures.file("synth-rock.flac"), rock.resolve("fixture.flac")); // the same PCM, losslessly
+        byte[] flac = Files.readAllBytes(rock.resolve("fixture.flac"));
+        Files.write(rock.resolve("cut.flac"), Arrays.copyOf(flac, flac.length / 2));
+
+        Manifest m = prep();
+        assertEquals(17, m.clips().size(), "15 WAV + one more WAV + one FLAC");
+        Map<String, ClipEntry> byId = m.clips().stream().collect(Collectors.toMap(ClipEntry::source, c -> c));
+        Npy.Matrix fromWav = Npy.read(out.resolve(byId.get("rock/fixture.wav").mel()));
+        Npy.Matrix fromFlac = Npy.read(out.resolve(byId.get("rock/fixture.flac").mel()));
+        assertArrayEquals(fromWav.data(), fromFlac.data(), "a lossless FLAC gives the WAV's spectrogram exactly");
+        assertEquals(1, m.rejects().size());
+        assertTrue(m.rejects().get(0).reason().startsWith("truncated: STREAMINFO declares"), m.rejects().get(0).reason());
+        assertEquals(List.of(rock.resolve("cut.flac") + ": " + m.rejects().get(0).reason()), errorLines());
     }
 }

@@ -8,6 +8,7 @@ import dev.genre.bench.SegmentHopBenchmark;
 import dev.genre.deploy.quant.QuantAwareTuning;
 import dev.genre.io.Hashes;
 import dev.genre.bench.CvBenchmark;
+import dev.genre.bench.DecodeBenchmark;
 import dev.genre.bench.RankingBenchmark;
 import dev.genre.bench.TrainBenchmark;
 import dev.genre.search.space.SearchSpace;
@@ -33,18 +34,18 @@ final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "benchmarks against their peers: 'bench mel' (vs torchaudio), 'bench classify' (cold and warm genre classify), 'bench train' (vs PyTorch), 'bench cv' (k-fold accuracy vs a PyTorch recipe), 'bench int8' (int8 vs float on the cv folds), 'bench hop' (clip accuracy vs evaluation segment hop on the cv folds), 'bench ensemble' (seed ensembles of cv runs on the same folds), 'bench ranking' (supernet vs stand-alone ranking of children)";
+        return "benchmarks against their peers: 'bench mel' (vs torchaudio), 'bench decode' (WAV, MP3, FLAC decoders vs ffmpeg), 'bench classify' (cold and warm genre classify), 'bench train' (vs PyTorch), 'bench cv' (k-fold accuracy vs a PyTorch recipe), 'bench int8' (int8 vs float on the cv folds), 'bench hop' (clip accuracy vs evaluation segment hop on the cv folds), 'bench ensemble' (seed ensembles of cv runs on the same folds), 'bench ranking' (supernet vs stand-alone ranking of children)";
     }
 
     @Override
     public String usage() {
-        return "mel|classify|train|cv|int8|hop|ensemble|ranking [--data DIR] [--output FILE.json] [--repeats N] [--threads N] [--folds N] [--epochs N] [--seed K] [--no-peer]";
+        return "mel|decode|classify|train|cv|int8|hop|ensemble|ranking [--data DIR] [--output FILE.json] [--repeats N] [--threads N] [--folds N] [--epochs N] [--seed K] [--no-peer]";
     }
 
     @Override
     public Options options() {
         Options o = new Options();
-        o.addOption(Flags.value("data", "DIR", "<genre>/*.wav clips (default ../shared/data/gtzan-dev)"));
+        o.addOption(Flags.value("data", "DIR", "<genre>/*.wav clips (default ../shared/data/gtzan-dev; decode: <genre>/* clips, default ../shared/data/gtzan-extra)"));
         o.addOption(Flags.value("output", "FILE", "results JSON (default data/bench/<name>.json)"));
         o.addOption(Flags.value("repeats", "N", "repeats per measurement; medians are reported (default 3; classify 5)"));
         o.addOption(Flags.value("model", "DIR", "classify: the model package (default data/models/current)"));
@@ -107,8 +108,8 @@ final class BenchCommand implements Command {
 
     @Override
     public int run(CommandLine cmd) throws Exception {
-        if (cmd.getArgList().size() != 1 || !List.of("mel", "classify", "train", "cv", "int8", "hop", "ensemble", "ranking").contains(cmd.getArgList().get(0))) {
-            throw new IllegalArgumentException("expected a benchmark name: mel, classify, train, cv, int8, hop, ensemble or ranking");
+        if (cmd.getArgList().size() != 1 || !List.of("mel", "decode", "classify", "train", "cv", "int8", "hop", "ensemble", "ranking").contains(cmd.getArgList().get(0))) {
+            throw new IllegalArgumentException("expected a benchmark name: mel, decode, classify, train, cv, int8, hop, ensemble or ranking");
         }
         String name = cmd.getArgList().get(0);
         Instant started = Instant.now();
@@ -121,6 +122,7 @@ final class BenchCommand implements Command {
         if (name.equals("hop")) return hop(cmd, output, started);
         if (name.equals("ensemble")) return ensemble(cmd, output, started);
         if (name.equals("ranking")) return ranking(cmd, output, started);
+        if (name.equals("decode")) return decode(cmd, output, started);
         MelBenchmark.Config cfg = new MelBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
                 output.toAbsolutePath().getParent().resolve("mel-work"), Flags.intValue(cmd, "repeats", 3), Flags.threads(cmd),
                 home.resolve("bench/torchaudio_logmel.py"), cmd.getOptionValue("python", "/usr/bin/python3"));
@@ -132,6 +134,18 @@ final class BenchCommand implements Command {
         params.put("threads", cfg.threads());
         RunRecord.of("bench mel", params, null, Map.of(), started, Map.of("results", output.toString()))
                 .writeFile(runRecordFile(output));
+        System.out.println("results: " + output);
+        return OK;
+    }
+
+    private int decode(CommandLine cmd, Path output, Instant started) throws Exception {
+        DecodeBenchmark.Config cfg = new DecodeBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-extra"), Flags.intValue(cmd, "repeats", 3));
+        Map<String, Object> result = new DecodeBenchmark(cfg, System.out).run();
+        Json.write(output, result);
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("data", cfg.data().toAbsolutePath().normalize().toString());
+        params.put("repeats", cfg.repeats());
+        RunRecord.of("bench decode", params, null, Map.of(), started, Map.of("results", output.toString())).writeFile(runRecordFile(output));
         System.out.println("results: " + output);
         return OK;
     }

@@ -18,7 +18,8 @@ import javazoom.jl.decoder.JavaLayerException;
 /**
  * Turns an audio file into mono float samples at a target rate.
  *
- * <p>WAV, AU and AIFF go through Java Sound, MP3 through the pure-Java JLayer decoder ({@link Mp3Decoder}), and anything
+ * <p>WAV, AU and AIFF go through Java Sound, MP3 through the pure-Java JLayer decoder ({@link Mp3Decoder}), FLAC through
+ * the pure-Java jFLAC ({@link FlacDecoder}, checked against the file's MD5 signature), and anything
  * else through ffmpeg (TarsosDSP's pipe decoder) when ffmpeg is on the PATH. The leading bytes are
  * checked against the extension first, so a text file named {@code .wav} gets a clear message
  * rather than whatever a permissive reader makes of it. Stereo is averaged to mono; other rates
@@ -69,7 +70,7 @@ public final class AudioDecoder {
     }
 
     /**
-     * A built-in format (WAV, AU, AIFF, MP3) decoded at the file's own rate, or null for one that goes
+     * A built-in format (WAV, AU, AIFF, MP3, FLAC) decoded at the file's own rate, or null for one that goes
      * through ffmpeg (which decodes at a given rate): a caller can start decoding before it knows the rate.
      */
     public static Audio decodeBuiltIn(Path file) throws AudioDecodeException {
@@ -88,7 +89,7 @@ public final class AudioDecoder {
         if (kind == null) {
             String ext = AudioFormatKind.extension(file);
             throw new AudioDecodeException(file, (ext.isEmpty() ? "unsupported format (no file extension)" : "unsupported format '." + ext + "'")
-                    + " (wav, au, aiff and mp3 are built in; ogg, flac, m4a and others need ffmpeg)");
+                    + " (wav, au, aiff, mp3 and flac are built in; ogg, m4a and others need ffmpeg)");
         }
         try {
             return switch (kind) {
@@ -104,6 +105,11 @@ public final class AudioDecoder {
                 case MP3 -> {
                     checkMagic(file, kind);
                     yield decodeMp3(file, Files.readAllBytes(file));
+                }
+                case FLAC -> {
+                    checkMagic(file, kind);
+                    FlacDecoder.Decoded d = FlacDecoder.decode(file, Files.readAllBytes(file));
+                    yield new Audio(d.mono(), d.sampleRate());
                 }
                 case FFMPEG -> decodeFfmpeg(file, ffmpegRate);
             };
@@ -132,6 +138,7 @@ public final class AudioDecoder {
             case AU -> n >= 4 && ascii(head, 0, 4).equals(".snd");
             case AIFF -> n >= 12 && ascii(head, 0, 4).equals("FORM") && ascii(head, 8, 3).equals("AIF");
             case MP3 -> n >= 3 && (ascii(head, 0, 3).equals("ID3") || ((head[0] & 0xFF) == 0xFF && (head[1] & 0xE0) == 0xE0));
+            case FLAC -> n >= 4 && (ascii(head, 0, 4).equals("fLaC") || ascii(head, 0, 3).equals("ID3"));
             case FFMPEG -> true;
         };
         if (!ok) {

@@ -6,10 +6,10 @@ import java.util.Set;
 
 /** How a file is decoded, chosen by its extension and confirmed by its leading bytes. */
 public enum AudioFormatKind {
-    WAV("RIFF/WAVE"), AU("Sun AU"), AIFF("AIFF"), MP3("MP3"), FFMPEG("ffmpeg-decoded");
+    WAV("RIFF/WAVE"), AU("Sun AU"), AIFF("AIFF"), MP3("MP3"), FLAC("FLAC"), FFMPEG("ffmpeg-decoded");
 
     private static final Set<String> FFMPEG_EXTENSIONS =
-            Set.of("ogg", "oga", "opus", "flac", "m4a", "aac", "wma", "mp4", "webm", "mka", "ac3", "amr", "ape", "wv");
+            Set.of("ogg", "oga", "opus", "m4a", "aac", "wma", "mp4", "webm", "mka", "ac3", "amr", "ape", "wv");
 
     private final String label;
 
@@ -29,6 +29,7 @@ public enum AudioFormatKind {
             case "au", "snd" -> AU;
             case "aif", "aiff", "aifc" -> AIFF;
             case "mp3" -> MP3;
+            case "flac" -> FLAC;
             default -> FFMPEG_EXTENSIONS.contains(ext) ? FFMPEG : null;
         };
     }

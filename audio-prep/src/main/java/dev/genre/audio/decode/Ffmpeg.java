@@ -7,7 +7,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** Finds ffmpeg on the PATH and builds the command TarsosDSP's pipe decoder runs. */
-final class Ffmpeg {
+public final class Ffmpeg {
     /**
      * TarsosDSP's pipe decoder logs two INFO lines per file through java.util.logging ("Starting
      * piped decoding process", "Finished piped decoding process"): 484 lines for a 242-clip prep. Its
@@ -21,7 +21,7 @@ final class Ffmpeg {
 
     private Ffmpeg() {}
 
-    static Path locate() {
+    public static Path locate() {
         String path = System.getenv("PATH");
         if (path == null) return null;
         for (String dir : path.split(File.pathSeparator)) {

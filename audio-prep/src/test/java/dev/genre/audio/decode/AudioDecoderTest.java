@@ -159,14 +159,14 @@ class AudioDecoderTest {
     }
 
     @Test
-    void ffmpegDecodesFlacWhenInstalled() throws Exception {
+    void ffmpegDecodesOggWhenInstalled() throws Exception {
         Path ffmpeg = Ffmpeg.locate();
         Assumptions.assumeTrue(ffmpeg != null, "ffmpeg not on PATH: the ffmpeg path is covered only by the error test");
         Path wav = write("src.wav", AudioFileFormat.Type.WAVE, new AudioFormat(44100, 16, 2, true, false), true);
-        Path flac = dir.resolve("it's a \"song\" $(x).flac"); // quotes and $ must not reach the shell unquoted
-        Process p = new ProcessBuilder(ffmpeg.toString(), "-loglevel", "error", "-i", wav.toString(), flac.toString()).start();
+        Path ogg = dir.resolve("it's a \"song\" $(x).ogg"); // quotes and $ must not reach the shell unquoted
+        Process p = new ProcessBuilder(ffmpeg.toString(), "-loglevel", "error", "-i", wav.toString(), "-c:a", "flac", ogg.toString()).start();
         assertEquals(0, p.waitFor());
-        Audio a = new AudioDecoder(22050).decode(flac);
+        Audio a = new AudioDecoder(22050).decode(ogg);
         assertEquals(22050, a.samples().length, 50);
         assertEquals(0.5, peak(a.samples()), 0.02);
     }
@@ -174,7 +174,8 @@ class AudioDecoderTest {
     @Test
     void nonAudioFileInAFolderIsNamedWithItsExtension() {
         assertEquals(AudioFormatKind.WAV, AudioFormatKind.of(new File("x.WAV").toPath()));
-        assertEquals(AudioFormatKind.FFMPEG, AudioFormatKind.of(new File("x.flac").toPath()));
+        assertEquals(AudioFormatKind.FLAC, AudioFormatKind.of(new File("x.flac").toPath()));
+        assertEquals(AudioFormatKind.FFMPEG, AudioFormatKind.of(new File("x.ogg").toPath()));
         assertEquals(null, AudioFormatKind.of(new File("cover.jpg").toPath()));
     }
 }
