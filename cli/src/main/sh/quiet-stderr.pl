@@ -17,6 +17,9 @@ my @noise = (
     qr/^\[[^\]]+\] WARN ai\.djl\.util\.cuda\.CudaUtils - Failed to detect GPU count: /,
     # libtorch, once per JVM, from DJL's NDArray.set(Buffer) (its JNI still uses the deprecated guard).
     qr/^\[W\d{4} [\d:.]+ LegacyTypeDispatch\.h:\d+\] Warning: AutoNonVariableTypeMode is deprecated /,
+    # libtorch, on every small-batch convolution on a CPU its cpuinfo does not know (AMD EPYC family 26):
+    # it then takes its other kernels, which is all the line says (1,640 lines in one bench train).
+    qr/^\[W\d{4} [\d:.]+ NNPACK\.cpp:\d+\] Could not initialize NNPACK! Reason: Unsupported hardware\.$/,
 );
 
 # A partial line that may still turn out to be noise is held back until its line ends; any other is

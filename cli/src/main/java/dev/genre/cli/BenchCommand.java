@@ -123,7 +123,7 @@ final class BenchCommand implements Command {
         if (name.equals("ensemble")) return ensemble(cmd, output, started);
         if (name.equals("ranking")) return ranking(cmd, output, started);
         if (name.equals("decode")) return decode(cmd, output, started);
-        MelBenchmark.Config cfg = new MelBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
+        MelBenchmark.Config cfg = new MelBenchmark.Config(clipsFolder(cmd, "../shared/data/gtzan-dev"),
                 output.toAbsolutePath().getParent().resolve("mel-work"), Flags.intValue(cmd, "repeats", 3), Flags.threads(cmd),
                 home.resolve("bench/torchaudio_logmel.py"), cmd.getOptionValue("python", "/usr/bin/python3"));
         Map<String, Object> result = new MelBenchmark(cfg, System.out).run();
@@ -138,8 +138,17 @@ final class BenchCommand implements Command {
         return OK;
     }
 
+    /** --data, or the GTZAN folder beside the project, which a machine may not have: say so in one line. */
+    private static Path clipsFolder(CommandLine cmd, String fallback) throws IOException {
+        Path data = Flags.path(cmd, "data", fallback);
+        if (!Files.isDirectory(data)) {
+            throw new IOException(data + ": no such folder" + (cmd.hasOption("data") ? "" : " (the default; give --data DIR, a clips folder in GTZAN's <genre>/<clip> layout)"));
+        }
+        return data;
+    }
+
     private int decode(CommandLine cmd, Path output, Instant started) throws Exception {
-        DecodeBenchmark.Config cfg = new DecodeBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-extra"), Flags.intValue(cmd, "repeats", 3));
+        DecodeBenchmark.Config cfg = new DecodeBenchmark.Config(clipsFolder(cmd, "../shared/data/gtzan-extra"), Flags.intValue(cmd, "repeats", 3));
         Map<String, Object> result = new DecodeBenchmark(cfg, System.out).run();
         Json.write(output, result);
         Map<String, Object> params = new LinkedHashMap<>();
@@ -244,7 +253,7 @@ final class BenchCommand implements Command {
                 Flags.doubleValue(cmd, "time-stretch", r.timeStretch()), Flags.doubleValue(cmd, "pitch-shift", r.pitchShift()),
                 Flags.doubleValue(cmd, "genre-mix", r.genreMix()), Flags.doubleValue(cmd, "ema", r.emaDecay()),
                 Flags.doubleValue(cmd, "drop-path", r.dropPath()), Flags.doubleValue(cmd, "sam", r.sam()), Flags.intValue(cmd, "segment-frames", r.segmentFrames()), r.trainHop(), r.evalHop(), r.seed());
-        CvBenchmark.Config cfg = new CvBenchmark.Config(Flags.path(cmd, "data", "../shared/data/gtzan-dev"),
+        CvBenchmark.Config cfg = new CvBenchmark.Config(clipsFolder(cmd, "../shared/data/gtzan-dev"),
                 workOf(output), Flags.intValue(cmd, "folds", 5), recipe,
                 Flags.intValue(cmd, "threads", 2), cmd.hasOption("no-peer") ? null : home.resolve("bench/pytorch_cv.py"),
                 cmd.getOptionValue("python", "/usr/bin/python3"), cmd.getOptionValue("arch", CvBenchmark.ARCH),

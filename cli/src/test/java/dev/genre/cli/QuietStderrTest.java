@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The launcher's stderr filter (cli/src/main/sh/quiet-stderr.pl) drops exactly its three lines and nothing else. */
+/** The launcher's stderr filter (cli/src/main/sh/quiet-stderr.pl) drops exactly its four lines and nothing else. */
 class QuietStderrTest {
     static final Path FILTER = Path.of("src/main/sh/quiet-stderr.pl");
     static final String INCUBATOR = "WARNING: Using incubator modules: jdk.incubator.vector";
@@ -55,13 +55,16 @@ class QuietStderrTest {
                 "[main] WARN ai.djl.util.cuda.CudaUtils - CUDA out of memory",
                 "[main] WARN ai.djl.pytorch.engine.PtEngine - Failed to detect GPU count: 0",
                 "[W1207 06:48:16.686 LegacyTypeDispatch.h:74] Warning: something else entirely",
+                "[W1207 15:48:17.730824489 NNPACK.cpp:57] Could not initialize NNPACK! Reason: out of memory",
                 "genre classify: song.mp3: not an MP3 file",
                 "Exception in thread \"main\" java.lang.OutOfMemoryError: Java heap space");
         String noisy = INCUBATOR + "\n" + kept.get(0) + "\n[pool-1-thread-2] " + CUDA + ": CUDA driver version is insufficient (35)\n" + kept.get(1) + "\n"
                 + kept.get(2) + "\n[W1207 06:48:16.686202862 LegacyTypeDispatch.h:74] " + LIBTORCH + " and will be removed in 1.10 release. (function operator())\n"
-                + kept.get(3) + "\r\n" + kept.get(4) + "\n" + kept.get(5) + "\n" + "epoch 1/3: 2/9\repoch 1/3: 3/9";
-        String expected = kept.get(0) + "\n" + kept.get(1) + "\n" + kept.get(2) + "\n" + kept.get(3) + "\r\n" + kept.get(4) + "\n" + kept.get(5) + "\n"
+                + kept.get(3) + "\r\n" + kept.get(4) + "\n" + kept.get(5) + "\n" + kept.get(6) + "\n"
+                + "[W1207 15:48:17.733510634 NNPACK.cpp:57] Could not initialize NNPACK! Reason: Unsupported hardware.\n"
                 + "epoch 1/3: 2/9\repoch 1/3: 3/9";
+        String expected = kept.get(0) + "\n" + kept.get(1) + "\n" + kept.get(2) + "\n" + kept.get(3) + "\r\n" + kept.get(4) + "\n" + kept.get(5) + "\n"
+                + kept.get(6) + "\n" + "epoch 1/3: 2/9\repoch 1/3: 3/9";
         assertEquals(expected, filter(noisy.getBytes(StandardCharsets.UTF_8)));
     }
 
