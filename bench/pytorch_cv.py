@@ -100,6 +100,7 @@ def train(clips, classes, a, seed, label):
 def test(net, clips, mean, std, a):
     net.eval()
     seg_correct = segs = clip_correct = 0
+    pairs = []  # (true, predicted) per clip, for the macro scores
     with torch.no_grad():
         for m, label in clips:
             x = np.stack([m[:, t:t + a.segment_frames] for t in starts(m.shape[1], a.segment_frames, a.eval_hop)])
@@ -107,8 +108,25 @@ def test(net, clips, mean, std, a):
             probs = torch.cat([net(torch.from_numpy(x[i:i + 64])).softmax(1) for i in range(0, len(x), 64)])
             seg_correct += int((probs.argmax(1) == label).sum())
             segs += len(x)
-            clip_correct += int(probs.mean(0).argmax() == label)
-    return {"testClips": len(clips), "testSegments": segs, "segmentAccuracy": seg_correct / segs, "clipAccuracy": clip_correct / len(clips)}
+            predicted = int(probs.mean(0).argmax())
+            clip_correct += int(predicted == label)
+            pairs.append((int(label), predicted))
+    return {"testClips": len(clips), "testSegments": segs, "segmentAccuracy": seg_correct / segs, "clipAccuracy": clip_correct / len(clips),
+            **macro(pairs)}
+
+
+def macro(pairs):
+    """Mean recall and mean F1 over the genres present in the test clips, as genre's Evaluation computes them."""
+    recalls, f1s = [], []
+    for g in sorted({t for t, _ in pairs}):
+        tp = sum(1 for t, p in pairs if t == g and p == g)
+        actual = sum(1 for t, _ in pairs if t == g)
+        predicted = sum(1 for _, p in pairs if p == g)
+        r = tp / actual
+        p = tp / predicted if predicted else 0.0
+        recalls.append(r)
+        f1s.append(2 * p * r / (p + r) if p + r else 0.0)
+    return {"clipMacroAccuracy": sum(recalls) / len(recalls), "clipMacroF1": sum(f1s) / len(f1s)}
 
 
 def main():

@@ -137,6 +137,7 @@ public final class CvBenchmark {
             peer.report().forEach(peerSide::putIfAbsent);
             r.put("pytorch", peerSide);
             r.put("clipAccuracyDifference", CvSummary.of(djl).clipAccuracy().mean() - CvSummary.of(peer.folds()).clipAccuracy().mean());
+            r.put("clipMacroAccuracyDifference", CvSummary.of(djl).clipMacroAccuracy().mean() - CvSummary.of(peer.folds()).clipMacroAccuracy().mean());
         } else {
             r.put("pytorch", Map.of("name", PEER, "available", false, "reason", peer.reason()));
         }
@@ -196,24 +197,25 @@ public final class CvBenchmark {
     private void table(List<FoldResult> djl, double djlWall, PeerRun peer) {
         boolean both = peer.ran();
         out.println();
-        out.printf("| fold | test clips | %s clip acc | segment acc | time | %s clip acc | segment acc | time |%n", CrossValidation.NAME, PEER);
-        out.println("|---|---|---|---|---|---|---|---|");
+        out.printf("| fold | test clips | %s clip acc | clip macro acc | clip macro F1 | segment acc | time | %s clip acc | clip macro acc"
+                + " | clip macro F1 | segment acc | time |%n", CrossValidation.NAME, PEER);
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (int i = 0; i < djl.size(); i++) {
             FoldResult d = djl.get(i);
-            String right = both ? cells(peer.folds().get(i)) : "skipped | | ";
+            String right = both ? cells(peer.folds().get(i)) : "skipped | | | | ";
             out.printf("| %d | %d | %s | %s |%n", d.fold(), d.testClips(), cells(d), right);
         }
         CvSummary s = CvSummary.of(djl);
-        String right = both ? summaryCells(CvSummary.of(peer.folds()), peer.wallSeconds()) : peer.reason() + " | | ";
+        String right = both ? summaryCells(CvSummary.of(peer.folds()), peer.wallSeconds()) : peer.reason() + " | | | | ";
         out.printf("| mean ± std | %d | %s | %s |%n", djl.stream().mapToInt(FoldResult::testClips).sum(), summaryCells(s, djlWall), right);
         out.println("(std over folds, n - 1; time per fold is training and testing; total is the whole side's wall time)");
     }
 
     private static String cells(FoldResult f) {
-        return String.format("%.3f | %.3f | %.0f s", f.clipAccuracy(), f.segmentAccuracy(), f.seconds());
+        return String.format("%.3f | %.3f | %.3f | %.3f | %.0f s", f.clipAccuracy(), f.clipMacroAccuracy(), f.clipMacroF1(), f.segmentAccuracy(), f.seconds());
     }
 
     private static String summaryCells(CvSummary s, double wall) {
-        return String.format("%s | %s | %.0f s total", s.clipAccuracy(), s.segmentAccuracy(), wall);
+        return String.format("%s | %s | %s | %s | %.0f s total", s.clipAccuracy(), s.clipMacroAccuracy(), s.clipMacroF1(), s.segmentAccuracy(), wall);
     }
 }

@@ -252,7 +252,8 @@ final class BenchCommand implements Command {
                 Flags.doubleValue(cmd, "label-smoothing", r.labelSmoothing()), mixup, noAugment ? 0 : masks[0], masks[1], noAugment ? 0 : masks[2], masks[3],
                 Flags.doubleValue(cmd, "time-stretch", r.timeStretch()), Flags.doubleValue(cmd, "pitch-shift", r.pitchShift()),
                 Flags.doubleValue(cmd, "genre-mix", r.genreMix()), Flags.doubleValue(cmd, "ema", r.emaDecay()),
-                Flags.doubleValue(cmd, "drop-path", r.dropPath()), Flags.doubleValue(cmd, "sam", r.sam()), Flags.intValue(cmd, "segment-frames", r.segmentFrames()), r.trainHop(), r.evalHop(), r.seed());
+                Flags.doubleValue(cmd, "drop-path", r.dropPath()), Flags.doubleValue(cmd, "sam", r.sam()), Flags.intValue(cmd, "segment-frames", r.segmentFrames()), r.trainHop(), r.evalHop(), r.seed(),
+                r.balance());
         CvBenchmark.Config cfg = new CvBenchmark.Config(clipsFolder(cmd, "../shared/data/gtzan-dev"),
                 workOf(output), Flags.intValue(cmd, "folds", 5), recipe,
                 Flags.intValue(cmd, "threads", 2), cmd.hasOption("no-peer") ? null : home.resolve("bench/pytorch_cv.py"),

@@ -5,7 +5,7 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code --optimizer --lr --momentum --weight-decay}, shared by {@code genre train} and {@code genre
+ * {@code --optimizer --lr --momentum --weight-decay --balance}, shared by {@code genre train} and {@code genre
  * bench cv}: the learning rate and weight decay default to the chosen optimizer's own
  * ({@link TrainConfig#defaultLr}, {@link TrainConfig#defaultWeightDecay}).
  */
@@ -21,12 +21,15 @@ final class OptimizerFlags {
         o.addOption(Flags.value("momentum", "X", scope + "SGD momentum (default " + d.momentum() + ")"));
         o.addOption(Flags.value("weight-decay", "X", scope + "weight decay, not on biases and batch norm (default "
                 + TrainConfig.defaultWeightDecay("adamw") + " for adamw, " + TrainConfig.defaultWeightDecay("sgd") + " for sgd)"));
+        o.addOption(Flags.value("balance", "none|sampler|loss", scope + "genres with few clips: as they are, drawn as often as the others,"
+                + " or weighted in the loss by inverse frequency (default " + d.balance() + ")"));
     }
 
     /** {@code recipe} with the optimizer the command line chose. */
     static TrainConfig apply(CommandLine cmd, TrainConfig recipe) {
         String optimizer = cmd.getOptionValue("optimizer", recipe.optimizer());
         return recipe.withOptimizer(optimizer, Flags.doubleValue(cmd, "lr", TrainConfig.defaultLr(optimizer)),
-                Flags.doubleValue(cmd, "momentum", recipe.momentum()), Flags.doubleValue(cmd, "weight-decay", TrainConfig.defaultWeightDecay(optimizer)));
+                Flags.doubleValue(cmd, "momentum", recipe.momentum()), Flags.doubleValue(cmd, "weight-decay", TrainConfig.defaultWeightDecay(optimizer)))
+                .withBalance(cmd.getOptionValue("balance", recipe.balance()));
     }
 }

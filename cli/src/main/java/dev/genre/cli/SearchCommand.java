@@ -3,6 +3,7 @@ package dev.genre.cli;
 import dev.genre.deploy.pipeline.SearchPipeline;
 import dev.genre.run.Progress;
 import dev.genre.search.nas.MnasReward;
+import dev.genre.search.train.AccuracyMetric;
 import dev.genre.search.nas.SearchConfig;
 import dev.genre.search.space.SearchSpace;
 import dev.genre.search.strategy.SearchStrategies;
@@ -25,7 +26,7 @@ final class SearchCommand implements Command {
     @Override
     public String usage() {
         return "--data DATASET --device PROFILE.json --target-latency-ms T [--strategy enas|random|evolution]\n"
-                + "       [--epochs N | --time-budget DURATION] [--hard | --w W] --output RUN_DIR\n"
+                + "       [--epochs N | --time-budget DURATION] [--hard | --w W] [--metric macro|micro] --output RUN_DIR\n"
                 + "   or: genre search --resume RUN_DIR\n   or: genre search --describe [--classes N] [--space NAME]";
     }
 
@@ -40,6 +41,8 @@ final class SearchCommand implements Command {
         o.addOption(Flags.value("time-budget", "DURATION", "instead of --epochs: as many passes as fit, e.g. 90m, 2h, 1h30m"));
         o.addOption(Flags.flag("hard", "hard latency constraint: alpha = 0, beta = -1 (default soft: alpha = beta = -0.07)"));
         o.addOption(Flags.value("w", "W", "reward exponent for both sides of the target (overrides --hard)"));
+        o.addOption(Flags.value("metric", "macro|micro", "the reward's accuracy: macro, the mean of the genres' recalls (default), or micro,"
+                + " the share of all segments"));
         o.addOption(Flags.value("controller-steps", "N", "children scored after each pass (default 25)"));
         o.addOption(Flags.value("uniform-warmup", "F", "leading fraction of the passes on uniform children, controller idle (default "
                 + SearchConfig.DEFAULT_UNIFORM_WARMUP + ")"));
@@ -77,6 +80,7 @@ final class SearchCommand implements Command {
             double target = Flags.doubleValue(cmd, "target-latency-ms", 0);
             MnasReward reward = cmd.hasOption("w") ? new MnasReward(target, Flags.doubleValue(cmd, "w", 0), Flags.doubleValue(cmd, "w", 0))
                     : cmd.hasOption("hard") ? MnasReward.hard(target) : MnasReward.soft(target);
+            reward = reward.withMetric(AccuracyMetric.parse(cmd.getOptionValue("metric", AccuracyMetric.DEFAULT.label())));
             String strategy = cmd.getOptionValue("strategy", "enas").toLowerCase(Locale.ROOT);
             if (!SearchStrategies.NAMES.contains(strategy)) throw new IllegalArgumentException("--strategy must be one of " + SearchStrategies.NAMES);
             SearchConfig sc = SearchConfig.defaults(strategy, reward, Flags.longValue(cmd, "seed", 0));
@@ -97,12 +101,12 @@ final class SearchCommand implements Command {
         System.out.println();
         System.out.printf("search (%s, %d children scored, %.0f s); reward = ACC x (LAT/%.2f ms)^w%n", o.search().strategy(),
                 r.search().children().size(), r.search().seconds(), o.search().reward().targetMs());
-        System.out.println("| model | params | MACs | int8 latency p50 (ms) | test clip acc | test segment acc | reward |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| model | params | MACs | int8 latency p50 (ms) | test clip acc | test clip macro acc | test segment acc | test segment macro acc | reward (" + o.search().reward().metric().label() + ") |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
         for (SearchPipeline.ModelResult m : new SearchPipeline.ModelResult[] {r.winner(), r.baseline()}) {
             if (m == null) continue;
-            System.out.printf("| %s | %,d | %,d | %.3f | %.3f | %.3f | %.4f |%n", m.name(), m.params(), m.macs(), m.latencyMs(), m.testClipAccuracy(),
-                    m.testSegmentAccuracy(), m.reward());
+            System.out.printf("| %s | %,d | %,d | %.3f | %.3f | %.3f | %.3f | %.3f | %.4f |%n", m.name(), m.params(), m.macs(), m.latencyMs(), m.testClipAccuracy(),
+                    m.testClipMacroAccuracy(), m.testSegmentAccuracy(), m.testSegmentMacroAccuracy(), m.reward());
         }
         System.out.println("Run: " + out + " (search.json, best-spec.json, pareto.png, comparison.json, package/)");
         return OK;

@@ -24,6 +24,8 @@ import dev.genre.search.spec.NetworkSpec;
 import dev.genre.search.spec.SpecResolver;
 import dev.genre.search.strategy.SearchStrategies;
 import dev.genre.search.strategy.SearchStrategy;
+import dev.genre.search.train.AccuracyMetric;
+import dev.genre.search.train.Evaluation;
 import dev.genre.search.train.TrainConfig;
 import dev.genre.search.train.Trainer;
 import java.io.IOException;
@@ -75,14 +77,23 @@ public final class SearchPipeline {
     }
 
     /** A finalist measured on the device. */
-    @JsonPropertyOrder({"key", "validSegmentAccuracy", "validClipAccuracy", "predictedMs", "measuredMs", "reward", "params", "macs"})
-    public record MeasuredFinalist(String key, double validSegmentAccuracy, double validClipAccuracy, double predictedMs, double measuredMs,
-                                   double reward, long params, long macs, NetworkSpec spec) {}
+    @JsonPropertyOrder({"key", "validSegmentAccuracy", "validClipAccuracy", "validSegmentMacroAccuracy", "validClipMacroAccuracy", "predictedMs",
+            "measuredMs", "reward", "params", "macs"})
+    public record MeasuredFinalist(String key, double validSegmentAccuracy, double validClipAccuracy, double validSegmentMacroAccuracy,
+                                   double validClipMacroAccuracy, double predictedMs, double measuredMs, double reward, long params, long macs,
+                                   NetworkSpec spec) {}
 
     /** One retrained model on the test split, with its measured int8 latency and reward. */
-    @JsonPropertyOrder({"name", "testClipAccuracy", "testSegmentAccuracy", "latencyMs", "reward", "params", "macs", "package"})
-    public record ModelResult(String name, double testClipAccuracy, double testSegmentAccuracy, double latencyMs, double reward, long params,
-                              long macs, String packageDir) {}
+    @JsonPropertyOrder({"name", "testClipAccuracy", "testSegmentAccuracy", "testClipMacroAccuracy", "testSegmentMacroAccuracy", "testClipMacroF1",
+            "latencyMs", "reward", "params", "macs", "package"})
+    public record ModelResult(String name, double testClipAccuracy, double testSegmentAccuracy, double testClipMacroAccuracy,
+                              double testSegmentMacroAccuracy, double testClipMacroF1, double latencyMs, double reward, long params,
+                              long macs, String packageDir) {
+        /** The test segment accuracy a reward with {@code metric} reads. */
+        public double testSegmentAccuracy(AccuracyMetric metric) {
+            return metric == AccuracyMetric.MACRO ? testSegmentMacroAccuracy : testSegmentAccuracy;
+        }
+    }
 
     /** @param searchWorkers worker processes this call started for the search passes (0 when they were all done) */
     public record Result(SearchRun.Outcome search, int searchWorkers, List<MeasuredFinalist> finalists, ModelResult winner, ModelResult baseline) {}
@@ -128,8 +139,8 @@ public final class SearchPipeline {
             for (int i = 0; i < models.size(); i++) {
                 SearchRun.Finalist f = search.finalists().get(i);
                 double ms = lat.get(i).p50();
-                measured.add(new MeasuredFinalist(f.key(), f.segmentAccuracy(), f.clipAccuracy(), f.latencyMs(), ms,
-                        sc.reward().of(f.segmentAccuracy(), ms), f.params(), f.macs(), f.spec()));
+                measured.add(new MeasuredFinalist(f.key(), f.segmentAccuracy(), f.clipAccuracy(), f.segmentMacroAccuracy(), f.clipMacroAccuracy(),
+                        f.latencyMs(), ms, sc.reward().of(f.segmentAccuracy(sc.reward().metric()), ms), f.params(), f.macs(), f.spec()));
             }
             progress.step("done");
             progress.finish();
@@ -148,8 +159,8 @@ public final class SearchPipeline {
         ModelResult winner = shipped.get(0), baseline = o.baseline() ? shipped.get(1) : null;
 
         List<ParetoPlot.Marker> markers = new ArrayList<>();
-        markers.add(new ParetoPlot.Marker("final model (test, measured)", winner.latencyMs(), winner.testSegmentAccuracy()));
-        if (baseline != null) markers.add(new ParetoPlot.Marker("mobilenetv3-small (test, measured)", baseline.latencyMs(), baseline.testSegmentAccuracy()));
+        markers.add(new ParetoPlot.Marker("final model (test, measured)", winner.latencyMs(), winner.testSegmentAccuracy(sc.reward().metric())));
+        if (baseline != null) markers.add(new ParetoPlot.Marker("mobilenetv3-small (test, measured)", baseline.latencyMs(), baseline.testSegmentAccuracy(sc.reward().metric())));
         ParetoPlot.write(out.resolve("pareto.png"), search.children(), sc.reward().targetMs(), markers);
 
         Map<String, Object> comparison = new LinkedHashMap<>();
@@ -210,9 +221,10 @@ public final class SearchPipeline {
             latency.put("method", "median of " + InterleavedTiming.ROUNDS + " rounds interleaved with the other models of the run");
             Json.write(t.pkg().resolve(ModelPackage.LATENCY), latency);
             Cost cost = Cost.total(SpecResolver.resolve(NetworkSpec.read(t.trainDir().resolve("spec.json"))));
-            double seg = t.result().test().segmentAccuracy(), ms = lat.get(i).p50();
-            out.add(new ModelResult(t.name(), t.result().test().clipAccuracy(), seg, ms, sc.reward().of(seg, ms), cost.params(), cost.macs(),
-                    t.pkg().toString()));
+            Evaluation test = t.result().test();
+            double ms = lat.get(i).p50();
+            out.add(new ModelResult(t.name(), test.clipAccuracy(), test.segmentAccuracy(), test.clipMacroAccuracy(), test.segmentMacroAccuracy(),
+                    test.clipMacroF1(), ms, sc.reward().of(test, ms), cost.params(), cost.macs(), t.pkg().toString()));
         }
         return out;
     }

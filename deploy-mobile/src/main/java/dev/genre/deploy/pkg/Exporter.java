@@ -99,7 +99,7 @@ public final class Exporter {
     private static Report build(Path trained, Path dir, Options o, Progress progress) throws IOException {
         Trainer.Setup setup;
         ModelProto model;
-        double diff;
+        ExportCheck.Difference diff;
         int checked;
         Path dataset;
         Map<String, String> meta = new LinkedHashMap<>();
@@ -115,7 +115,10 @@ public final class Exporter {
             checked = Math.min(32, check.size());
             diff = ExportCheck.maxLogitDifference(tm, model, check, checked, m);
         }
-        if (!(diff <= 1e-3)) throw new IOException(trained + ": exported ONNX differs from the DJL model by " + diff + " (expected < 1e-3)");
+        if (!diff.ok()) {
+            throw new IOException(String.format("%s: exported ONNX differs from the DJL model by %.3g (logits up to %.3g; expected < %.3g)",
+                    trained, diff.maxAbs(), diff.logitScale(), diff.tolerance()));
+        }
         Manifest manifest = Manifest.read(dataset);
         AtomicFiles.write(dir.resolve(ModelPackage.FLOAT_MODEL), model.toByteArray());
         Json.write(dir.resolve(ModelPackage.SPEC), setup.spec());
@@ -126,7 +129,7 @@ public final class Exporter {
         if (Files.isRegularFile(trained.resolve(Trainer.METRICS))) Files.copy(trained.resolve(Trainer.METRICS), dir.resolve(ModelPackage.METRICS));
         QuantReport quant = o.int8() ? quantize(trained, model, meta, setup, o.calibration() == null ? dataset : o.calibration(), dataset, o, dir,
                 progress) : null;
-        return new Report(dir, diff, checked, quant);
+        return new Report(dir, diff.maxAbs(), checked, quant);
     }
 
     /**

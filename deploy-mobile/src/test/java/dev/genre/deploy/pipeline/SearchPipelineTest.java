@@ -67,7 +67,7 @@ class SearchPipelineTest {
         assertTrue(r.finalists().get(0).reward() >= r.finalists().get(1).reward(), "finalists ranked by measured reward");
         assertTrue(r.finalists().get(0).measuredMs() > 0);
         assertTrue(r.winner().latencyMs() > 0 && r.baseline().latencyMs() > 0);
-        assertEquals(c.reward().of(r.winner().testSegmentAccuracy(), r.winner().latencyMs()), r.winner().reward(), 1e-12);
+        assertEquals(c.reward().of(r.winner().testSegmentMacroAccuracy(), r.winner().latencyMs()), r.winner().reward(), 1e-12, "macro by default");
         for (String f : new String[] {"search.json", "finalists.json", "best-spec.json", "comparison.json", "pareto.png", "run.json",
                 "package/" + ModelPackage.INT8_MODEL, "package/" + ModelPackage.LATENCY, "baseline-package/" + ModelPackage.INT8_MODEL}) {
             assertTrue(Files.size(out.resolve(f)) > 50, f);

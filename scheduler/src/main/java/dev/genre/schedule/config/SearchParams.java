@@ -3,6 +3,7 @@ package dev.genre.schedule.config;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.genre.deploy.pipeline.SearchPipeline;
 import dev.genre.search.nas.MnasReward;
+import dev.genre.search.train.AccuracyMetric;
 import dev.genre.search.nas.SearchConfig;
 import dev.genre.search.strategy.SearchStrategies;
 import java.nio.file.Path;
@@ -15,12 +16,13 @@ import java.util.Locale;
  * @param timeBudget     e.g. {@code 2h} or {@code 90m}; null = run {@code epochs} passes
  * @param w              the Mnas exponent for both sides of the target (null: soft -0.07, or hard with {@code hard})
  * @param batch          training batch (null = the search default, 32)
+ * @param metric         the reward's accuracy, macro or micro (null = macro)
  */
 @JsonPropertyOrder({"device", "targetLatencyMs", "strategy", "timeBudget", "epochs", "controllerSteps", "top", "retrainEpochs", "hard", "w",
-        "seed", "target", "baseline", "batch"})
+        "seed", "target", "baseline", "batch", "metric"})
 public record SearchParams(String device, double targetLatencyMs, String strategy, String timeBudget, Integer epochs, Integer controllerSteps,
                            Integer top, Integer retrainEpochs, boolean hard, Double w, long seed, String target, boolean baseline,
-                           Integer batch) {
+                           Integer batch, String metric) {
     public SearchParams {
         if (device == null) throw new IllegalArgumentException("search.device (a genre profile-device JSON) is required");
         if (!(targetLatencyMs > 0)) throw new IllegalArgumentException("search.targetLatencyMs must be positive");
@@ -29,11 +31,12 @@ public record SearchParams(String device, double targetLatencyMs, String strateg
         if (!SearchStrategies.NAMES.contains(strategy)) throw new IllegalArgumentException("search.strategy must be one of " + SearchStrategies.NAMES);
         if (timeBudget != null) budget(timeBudget);
         if (target == null) target = "local";
+        if (metric != null) AccuracyMetric.parse(metric);
     }
 
     public MnasReward reward() {
-        if (w != null) return new MnasReward(targetLatencyMs, w, w);
-        return hard ? MnasReward.hard(targetLatencyMs) : MnasReward.soft(targetLatencyMs);
+        MnasReward r = w != null ? new MnasReward(targetLatencyMs, w, w) : hard ? MnasReward.hard(targetLatencyMs) : MnasReward.soft(targetLatencyMs);
+        return metric == null ? r : r.withMetric(AccuracyMetric.parse(metric));
     }
 
     /** The pipeline options for one run on {@code dataset}, as {@code genre search} would build them from the same flags. */

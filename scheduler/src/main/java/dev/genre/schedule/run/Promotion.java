@@ -26,9 +26,9 @@ import java.nio.file.StandardCopyOption;
 public final class Promotion {
     public static final String CURRENT = "current", PREVIOUS = "previous";
 
-    /** A package scored on the dataset's test split. */
-    @JsonPropertyOrder({"package", "segmentAccuracy", "clipAccuracy", "latencyMs", "reward"})
-    public record Score(String packageDir, double segmentAccuracy, double clipAccuracy, double latencyMs, double reward) {}
+    /** A package scored on the dataset's test split; the accuracies are those of the reward's metric (macro or micro). */
+    @JsonPropertyOrder({"package", "metric", "segmentAccuracy", "clipAccuracy", "latencyMs", "reward"})
+    public record Score(String packageDir, String metric, double segmentAccuracy, double clipAccuracy, double latencyMs, double reward) {}
 
     /** The comparison behind a decision; {@code current} is null when there was no comparable current model. */
     @JsonPropertyOrder({"rule", "promote", "reason", "candidate", "current"})
@@ -68,7 +68,7 @@ public final class Promotion {
             e = OnnxEvaluation.of(m, test, p.labels()).evaluation();
         }
         double ms = target.time(Files.readAllBytes(model)).p50();
-        return new Score(pkg.toString(), e.segmentAccuracy(), e.clipAccuracy(), ms, reward.of(e.segmentAccuracy(), ms));
+        return new Score(pkg.toString(), reward.metric().label(), reward.metric().segment(e), reward.metric().clip(e), ms, reward.of(e, ms));
     }
 
     /**

@@ -52,7 +52,7 @@ class NightlyRunTest {
                 new DeviceProfiler.Options(Precision.INT8, 1, 1, 3, "p50", 3, 1), Progress.none());
         Path profileFile = tmp.resolve("profile.json");
         Json.write(profileFile, profile);
-        SearchParams search = new SearchParams(profileFile.toString(), 0.3, "enas", null, 2, 3, 2, 1, false, null, 2, "local", false, 8);
+        SearchParams search = new SearchParams(profileFile.toString(), 0.3, "enas", null, 2, 3, 2, 1, false, null, 2, "local", false, 8, null);
         JobConfig job = new JobConfig("nightly", "0 0 3 * * ?", "UTC", clips.toString(), tmp.resolve("dataset").toString(),
                 tmp.resolve("runs").toString(), "0.5,0.25,0.25", search, null);
         StoreConfig h2 = StoreConfig.h2(tmp.resolve("db"));

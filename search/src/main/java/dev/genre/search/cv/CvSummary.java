@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /** Mean and standard deviation over folds of the test accuracies, and the summed fold wall time. */
-@JsonPropertyOrder({"clipAccuracy", "segmentAccuracy", "seconds"})
-public record CvSummary(MeanStd clipAccuracy, MeanStd segmentAccuracy, double seconds) {
+@JsonPropertyOrder({"clipAccuracy", "clipMacroAccuracy", "clipMacroF1", "segmentAccuracy", "seconds"})
+public record CvSummary(MeanStd clipAccuracy, MeanStd clipMacroAccuracy, MeanStd clipMacroF1, MeanStd segmentAccuracy, double seconds) {
     /** The sample standard deviation (n - 1): folds are a sample of the splits the data allows. */
     public record MeanStd(double mean, double std) {
         public static MeanStd of(double[] v) {
@@ -23,7 +23,8 @@ public record CvSummary(MeanStd clipAccuracy, MeanStd segmentAccuracy, double se
     }
 
     public static CvSummary of(List<FoldResult> folds) {
-        return new CvSummary(meanStd(folds, FoldResult::clipAccuracy), meanStd(folds, FoldResult::segmentAccuracy),
+        return new CvSummary(meanStd(folds, FoldResult::clipAccuracy), meanStd(folds, FoldResult::clipMacroAccuracy),
+                meanStd(folds, FoldResult::clipMacroF1), meanStd(folds, FoldResult::segmentAccuracy),
                 folds.stream().mapToDouble(FoldResult::seconds).sum());
     }
 

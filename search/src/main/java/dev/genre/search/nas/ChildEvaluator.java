@@ -7,6 +7,7 @@ import dev.genre.search.space.ArchChoice;
 import dev.genre.search.supernet.BnMode;
 import dev.genre.search.supernet.ChildPass;
 import dev.genre.search.supernet.Supernet;
+import dev.genre.search.train.AccuracyMetric;
 import dev.genre.search.train.Batches;
 import dev.genre.search.train.Evaluation;
 import dev.genre.search.train.Normalization;
@@ -51,12 +52,15 @@ final class ChildEvaluator {
         return valid.size();
     }
 
-    /** Segment accuracy of {@code child} on validation segments {@code segments[from .. from+n)}. */
-    double accuracy(ArchChoice child, int[] segments, int from, int n) {
+    /** Segment accuracy ({@code metric}) of {@code child} on validation segments {@code segments[from .. from+n)}. */
+    double accuracy(ArchChoice child, int[] segments, int from, int n, AccuracyMetric metric) {
         float[][] p = probabilities(child, segments, from, n);
-        int correct = 0;
-        for (int i = 0; i < n; i++) if (Evaluation.argmax(p[i]) == valid.label(segments[from + i])) correct++;
-        return (double) correct / n;
+        int[] predicted = new int[n], label = new int[n];
+        for (int i = 0; i < n; i++) {
+            predicted[i] = Evaluation.argmax(p[i]);
+            label[i] = valid.label(segments[from + i]);
+        }
+        return metric.of(predicted, label, genres.size());
     }
 
     /** Segment and clip accuracy of {@code child} on the whole validation split. */

@@ -79,8 +79,13 @@ public final class SearchRun {
                         String warmStart, int supernetLayout) {}
 
     /** A finalist: its spec, whole-validation scores, predicted latency and reward. */
-    public record Finalist(String key, int[] tokens, NetworkSpec spec, double segmentAccuracy, double clipAccuracy, double latencyMs,
-                           double reward, long params, long macs) {}
+    public record Finalist(String key, int[] tokens, NetworkSpec spec, double segmentAccuracy, double clipAccuracy, double segmentMacroAccuracy,
+                           double clipMacroAccuracy, double latencyMs, double reward, long params, long macs) {
+        /** The validation segment accuracy a reward with {@code metric} reads. */
+        public double segmentAccuracy(dev.genre.search.train.AccuracyMetric metric) {
+            return metric == dev.genre.search.train.AccuracyMetric.MACRO ? segmentMacroAccuracy : segmentAccuracy;
+        }
+    }
 
     public record Outcome(Setup setup, List<ChildResult> children, List<SearchState.EpochSummary> history, List<Finalist> finalists,
                           double seconds) {
@@ -246,7 +251,7 @@ public final class SearchRun {
                 LearningRate schedule = new LearningRate(tc.lr(), (long) tc.warmupEpochs() * perEpoch, (long) planned * perEpoch);
                 Engine.getInstance().setRandomSeed((int) (cfg.seed() * 7919 + epoch));
                 SplittableRandom rng = new SplittableRandom(cfg.seed() * 1_000_003L + epoch);
-                int[] order = Trainer.shuffled(train.size(), rng);
+                int[] order = tc.classBalance().epochOrder(train, genres.size(), rng);
                 double lossSum = 0, accSum = 0, lr = 0;
                 int skipped = 0, counted = 0;
                 boolean uniform = epoch < cfg.warmupPasses(planned);
@@ -273,13 +278,13 @@ public final class SearchRun {
                 int[] validOrder = Trainer.shuffled(valid.size(), rng);
                 int n = Math.min(cfg.validBatch(), valid.size());
                 List<Double> panelAccuracy = new ArrayList<>();
-                for (ArchChoice c : panel) panelAccuracy.add(evaluator.accuracy(c, validOrder, 0, n));
+                for (ArchChoice c : panel) panelAccuracy.add(evaluator.accuracy(c, validOrder, 0, n, cfg.reward().metric()));
                 double rewardSum = 0;
                 if (!uniform) {
                     progress.start(String.format("epoch %d/%d %s", epoch + 1, planned, strategy.name()), cfg.controllerSteps());
                     for (int s = 0; s < cfg.controllerSteps(); s++) {
                         ArchChoice child = strategy.propose(rng);
-                        double acc = evaluator.accuracy(child, validOrder, 0, n);
+                        double acc = evaluator.accuracy(child, validOrder, 0, n, cfg.reward().metric());
                         ChildResult r = score(space, child, acc, epoch + 1, s);
                         strategy.observe(child, r.reward());
                         children.add(r);
@@ -360,8 +365,8 @@ public final class SearchRun {
             ArchChoice child = ArchChoice.ofTokens(c.tokens());
             Evaluation e = evaluator.evaluate(child);
             NetworkSpec spec = space.decode(child);
-            out.add(new Finalist(c.key(), c.tokens(), spec, e.segmentAccuracy(), e.clipAccuracy(), c.latencyMs(),
-                    cfg.reward().of(e.segmentAccuracy(), c.latencyMs()), c.params(), c.macs()));
+            out.add(new Finalist(c.key(), c.tokens(), spec, e.segmentAccuracy(), e.clipAccuracy(), e.segmentMacroAccuracy(), e.clipMacroAccuracy(),
+                    c.latencyMs(), cfg.reward().of(e, c.latencyMs()), c.params(), c.macs()));
             progress.step(c.key());
         }
         progress.finish();

@@ -18,6 +18,7 @@ public final class Batches {
     private final float[] shifted;
     private final float[] partner;
     private final int[][] segmentsOfGenre;
+    private final float[] targetWeights; // class balance by loss, else null
 
     public Batches(SegmentDataset data, TrainConfig cfg, Normalization norm, int classes) {
         this.data = data;
@@ -27,17 +28,8 @@ public final class Batches {
         this.perSegment = data.nMels() * data.frames();
         this.shifted = new float[cfg.pitchShift() > 0 ? perSegment : 0];
         this.partner = new float[cfg.genreMix() > 0 ? perSegment : 0];
-        this.segmentsOfGenre = cfg.genreMix() > 0 ? segmentsByLabel(data, classes) : null;
-    }
-
-    private static int[][] segmentsByLabel(SegmentDataset data, int classes) {
-        int[] count = new int[classes];
-        for (int s = 0; s < data.size(); s++) count[data.label(s)]++;
-        int[][] byLabel = new int[classes][];
-        for (int c = 0; c < classes; c++) byLabel[c] = new int[count[c]];
-        int[] at = new int[classes];
-        for (int s = 0; s < data.size(); s++) byLabel[data.label(s)][at[data.label(s)]++] = s;
-        return byLabel;
+        this.segmentsOfGenre = cfg.genreMix() > 0 ? ClassBalance.segmentsByClass(data, classes) : null;
+        this.targetWeights = cfg.classBalance().targetWeights(data, classes);
     }
 
     /** A training batch from segments {@code order[from .. from+n)}; targets are soft labels. */
@@ -58,8 +50,9 @@ public final class Batches {
             if (cfg.genreMix() > 0 && rng.nextDouble() < cfg.genreMix()) blendWithGenre(seg, rng, x, i * perSegment);
             normalise(x, i * perSegment);
             specAugment(x, i * perSegment, rng);
-            for (int c = 0; c < classes; c++) target[i * classes + c] = off;
-            target[i * classes + data.label(seg)] = on;
+            float w = targetWeights == null ? 1f : targetWeights[data.label(seg)];
+            for (int c = 0; c < classes; c++) target[i * classes + c] = off * w;
+            target[i * classes + data.label(seg)] = on * w;
         }
         if (cfg.mixupAlpha() > 0) mixup(n, rng, x, target);
     }

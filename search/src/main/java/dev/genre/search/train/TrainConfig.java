@@ -21,13 +21,20 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  *                    with a probability rising linearly with depth to this value; 0 = off
  * @param sam         sharpness-aware minimisation's radius rho ({@link SharpnessAware}): each step takes its gradient at
  *                    the weights moved by rho along the normalised gradient, towards flat minima; 0 = off
+ * @param balance     how genres with few clips are weighed in training ({@link ClassBalance}): none, sampler or loss
  */
 @JsonPropertyOrder({"epochs", "batch", "optimizer", "lr", "momentum", "weightDecay", "warmupEpochs", "labelSmoothing",
-        "mixupAlpha", "freqMasks", "freqMaskWidth", "timeMasks", "timeMaskWidth", "timeStretch", "pitchShift", "genreMix", "emaDecay", "dropPath", "sam", "segmentFrames", "trainHop", "evalHop", "seed"})
+        "mixupAlpha", "freqMasks", "freqMaskWidth", "timeMasks", "timeMaskWidth", "timeStretch", "pitchShift", "genreMix", "emaDecay", "dropPath", "sam", "segmentFrames", "trainHop", "evalHop", "seed", "balance"})
 public record TrainConfig(int epochs, int batch, String optimizer, double lr, double momentum, double weightDecay,
                           int warmupEpochs, double labelSmoothing, double mixupAlpha, int freqMasks, int freqMaskWidth,
-                          int timeMasks, int timeMaskWidth, double timeStretch, double pitchShift, double genreMix, double emaDecay, double dropPath, double sam, int segmentFrames, int trainHop, int evalHop, long seed) {
+                          int timeMasks, int timeMaskWidth, double timeStretch, double pitchShift, double genreMix, double emaDecay, double dropPath, double sam, int segmentFrames, int trainHop, int evalHop, long seed,
+                          String balance) {
+    /** Chosen on the 242-clip 5-fold CV (README, Training). */
+    public static final ClassBalance DEFAULT_BALANCE = ClassBalance.NONE;
+
     public TrainConfig {
+        if (balance == null) balance = ClassBalance.NONE.label(); // recipes recorded before the option: unbalanced
+        ClassBalance.parse(balance);
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1");
         if (batch < 2) throw new IllegalArgumentException("--batch must be at least 2 (batch norm)");
         if (!optimizer.equals("adamw") && !optimizer.equals("sgd")) throw new IllegalArgumentException("--optimizer must be adamw or sgd");
@@ -44,12 +51,30 @@ public record TrainConfig(int epochs, int batch, String optimizer, double lr, do
     }
 
     public static TrainConfig defaults() {
-        return new TrainConfig(30, 32, "adamw", 3e-3, 0.9, 0.05, 2, 0.1, 0.2, 2, 16, 2, 24, 0, 0, 0, 0, 0, 0, 128, 64, 64, 0);
+        return new TrainConfig(30, 32, "adamw", 3e-3, 0.9, 0.05, 2, 0.1, 0.2, 2, 16, 2, 24, 0, 0, 0, 0, 0, 0, 128, 64, 64, 0, DEFAULT_BALANCE.label());
+    }
+
+    /** Unbalanced: the recipe of a caller that predates class balance (fine-tuning, tests). */
+    public TrainConfig(int epochs, int batch, String optimizer, double lr, double momentum, double weightDecay, int warmupEpochs,
+                       double labelSmoothing, double mixupAlpha, int freqMasks, int freqMaskWidth, int timeMasks, int timeMaskWidth,
+                       double timeStretch, double pitchShift, double genreMix, double emaDecay, double dropPath, double sam, int segmentFrames,
+                       int trainHop, int evalHop, long seed) {
+        this(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks, freqMaskWidth, timeMasks,
+                timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed, ClassBalance.NONE.label());
+    }
+
+    public ClassBalance classBalance() {
+        return ClassBalance.parse(balance);
+    }
+
+    public TrainConfig withBalance(String balance) {
+        return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed, balance);
     }
 
     public TrainConfig with(int epochs, int batch, double lr, long seed) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, Math.min(warmupEpochs, Math.max(0, epochs - 1)),
-                labelSmoothing, mixupAlpha, freqMasks, freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed);
+                labelSmoothing, mixupAlpha, freqMasks, freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed, balance);
     }
 
     /**
@@ -59,7 +84,7 @@ public record TrainConfig(int epochs, int batch, String optimizer, double lr, do
      */
     public TrainConfig withOptimizer(String optimizer, double lr, double momentum, double weightDecay) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
-                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed);
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed, balance);
     }
 
     /** Peak learning rate when none is given: 3e-3 for AdamW, 0.05 for SGD with momentum (batch 32). */
@@ -78,29 +103,29 @@ public record TrainConfig(int epochs, int batch, String optimizer, double lr, do
     /** The same recipe with tempo and pitch augmentation (see the parameters). */
     public TrainConfig withTempoPitch(double timeStretch, double pitchShift) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
-                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed);
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed, balance);
     }
 
     /** The same recipe with blends of same-genre clips (see the parameters). */
     public TrainConfig withGenreMix(double genreMix) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
-                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed);
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed, balance);
     }
 
     /** The same recipe with sharpness-aware steps of radius {@code sam} (see the parameters). */
     public TrainConfig withSam(double sam) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
-                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed);
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed, balance);
     }
 
     public TrainConfig withDropPath(double dropPath) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
-                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed);
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed, balance);
     }
 
     /** The same recipe evaluated and exported through a moving average of its weights (see the parameters). */
     public TrainConfig withEma(double emaDecay) {
         return new TrainConfig(epochs, batch, optimizer, lr, momentum, weightDecay, warmupEpochs, labelSmoothing, mixupAlpha, freqMasks,
-                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed);
+                freqMaskWidth, timeMasks, timeMaskWidth, timeStretch, pitchShift, genreMix, emaDecay, dropPath, sam, segmentFrames, trainHop, evalHop, seed, balance);
     }
 }

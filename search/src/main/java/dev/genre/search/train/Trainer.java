@@ -106,7 +106,7 @@ public final class Trainer {
                 long t0 = System.nanoTime();
                 Engine.getInstance().setRandomSeed((int) (cfg.seed() * 7919 + epoch)); // dropout masks
                 SplittableRandom rng = new SplittableRandom(cfg.seed() * 1_000_003L + epoch);
-                int[] order = shuffled(train.size(), rng);
+                int[] order = cfg.classBalance().epochOrder(train, classes, rng);
                 double lossSum = 0, accSum = 0, lr = 0;
                 int skipped = 0;
                 long inSteps = 0, inBatches = 0;

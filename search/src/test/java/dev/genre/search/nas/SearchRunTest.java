@@ -106,7 +106,7 @@ class SearchRunTest {
         assertEquals(2, straight.finalists().size());
         assertTrue(straight.finalists().get(0).reward() >= straight.finalists().get(1).reward());
         for (SearchRun.Finalist f : straight.finalists()) {
-            assertEquals(MnasReward.soft(1.0).of(f.segmentAccuracy(), f.latencyMs()), f.reward(), 1e-12);
+            assertEquals(MnasReward.soft(1.0).of(f.segmentMacroAccuracy(), f.latencyMs()), f.reward(), 1e-12, "the default reward reads macro accuracy");
         }
         NetworkSpec best = NetworkSpec.read(tmp.resolve("a").resolve(SearchRun.BEST_SPEC));
         assertEquals(straight.best().spec(), best);
