@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 public final class SegmentDataset {
     private final Manifest manifest;
     private final Split split;
+    private final java.util.Set<Split> splits;
     private final int frames;
     private final int hop;
     private final List<ClipEntry> clips = new ArrayList<>();
@@ -25,16 +26,17 @@ public final class SegmentDataset {
     private final int[] segStart;
     private final int nMels;
 
-    private SegmentDataset(Path dir, Manifest manifest, Split split, int frames, int hop) throws IOException {
+    private SegmentDataset(Path dir, Manifest manifest, java.util.Set<Split> splits, int frames, int hop) throws IOException {
         if (frames < 1 || hop < 1) throw new IllegalArgumentException("segment frames and hop must be positive");
         this.manifest = manifest;
-        this.split = split;
+        this.splits = java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(splits));
+        this.split = this.splits.iterator().next();
         this.frames = frames;
         this.hop = hop;
         this.nMels = manifest.mel().nMels();
         List<Integer> sc = new ArrayList<>(), ss = new ArrayList<>();
         for (ClipEntry c : manifest.clips()) {
-            if (c.split() != split || !ClipEntry.OK.equals(c.status())) continue;
+            if (!splits.contains(c.split()) || !ClipEntry.OK.equals(c.status())) continue;
             Npy.Matrix m = Npy.read(dir.resolve(c.mel()));
             if (m.rows() != nMels) throw new IOException(dir.resolve(c.mel()) + ": " + m.rows() + " mel bands, manifest says " + nMels);
             int clip = clips.size();
@@ -52,15 +54,27 @@ public final class SegmentDataset {
 
     /** Segments of {@code frames} frames every {@code hop} frames, over the clips of one split. */
     public static SegmentDataset load(Path datasetDir, Split split, int frames, int hop) throws IOException {
+        return load(datasetDir, java.util.EnumSet.of(split), frames, hop);
+    }
+
+    /** The same over the clips of several splits (a final model trained on train and validation clips). */
+    public static SegmentDataset load(Path datasetDir, java.util.Set<Split> splits, int frames, int hop) throws IOException {
+        if (splits.isEmpty()) throw new IllegalArgumentException("no split to load");
         Manifest m = Manifest.read(datasetDir);
         if (!m.complete()) throw new IOException(datasetDir + ": the dataset is incomplete (prep was interrupted); run genre prep again");
-        return new SegmentDataset(datasetDir, m, split, frames, hop);
+        return new SegmentDataset(datasetDir, m, splits, frames, hop);
+    }
+
+    /** The splits whose clips these are. */
+    public java.util.Set<Split> splits() {
+        return splits;
     }
 
     public Manifest manifest() {
         return manifest;
     }
 
+    /** The (first) split whose clips these are. */
     public Split split() {
         return split;
     }

@@ -48,6 +48,7 @@ final class TrainCommand implements Command {
                 + " normalised gradient, e.g. 0.05; two passes per step (default 0 = off)"));
         o.addOption(Flags.value("ema", "DECAY", "evaluate and save an exponential moving average of the weights with this decay, e.g. 0.998 (default 0 = off)"));
         o.addOption(Flags.flag("resume", "continue an interrupted run in --output from its last checkpoint"));
+        o.addOption(Flags.flag("final", "a final model: train on the train and the validation clips (the test clips stay out, for its score)"));
         return o;
     }
 
@@ -65,19 +66,22 @@ final class TrainCommand implements Command {
                 .withSam(Flags.doubleValue(cmd, "sam", d.sam()));
         Path data = Path.of(cmd.getOptionValue("data")), out = Path.of(cmd.getOptionValue("output"));
         String arch = cmd.getOptionValue("arch", "mobilenetv3-small");
-        Trainer.Result r = new Trainer(cfg, Progress.auto()).train(data, NetworkSpec.load(arch), out, cmd.hasOption("resume"), 0);
+        Trainer trainer = new Trainer(cfg, Progress.auto());
+        if (cmd.hasOption("final")) trainer.onTrainAndValidation();
+        Trainer.Result r = trainer.train(data, NetworkSpec.load(arch), out, cmd.hasOption("resume"), 0);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("data", data.toAbsolutePath().normalize().toString());
         params.put("arch", arch);
         params.put("config", cfg);
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("validClipAccuracy", r.valid().clipAccuracy());
+        result.put("validClipAccuracy", r.valid() == null ? null : r.valid().clipAccuracy());
         result.put("testClipAccuracy", r.test().clipAccuracy());
         result.put("testSegmentAccuracy", r.test().segmentAccuracy());
         RunRecord.of("train", params, cfg.seed(), Map.of("manifest.sha256", dev.genre.io.Hashes.sha256(data.resolve("manifest.json"))),
                 started, result).writeTo(out);
-        System.out.printf("train: %s, %,d parameters, %,d MACs: test clip accuracy %.3f, segment accuracy %.3f (valid clip %.3f) -> %s%n",
-                arch, r.params(), r.macs(), r.test().clipAccuracy(), r.test().segmentAccuracy(), r.valid().clipAccuracy(), out);
+        System.out.printf("train: %s, %,d parameters, %,d MACs: test clip accuracy %.3f (macro %.3f), segment accuracy %.3f (%s) -> %s%n",
+                arch, r.params(), r.macs(), r.test().clipAccuracy(), r.test().clipMacroAccuracy(), r.test().segmentAccuracy(),
+                r.valid() == null ? "trained on the validation clips too" : String.format("valid clip %.3f", r.valid().clipAccuracy()), out);
         return OK;
     }
 }

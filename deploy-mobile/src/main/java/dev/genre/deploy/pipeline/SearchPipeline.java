@@ -201,7 +201,8 @@ public final class SearchPipeline {
     /** Trains from scratch (or finishes an interrupted training) and exports float and int8. */
     private static Trained trainAndExport(String name, NetworkSpec spec, Path dataset, TrainConfig recipe, Path trainDir, Path pkg,
                                           SearchConfig sc, Progress progress) throws IOException {
-        Trainer.Result r = new Trainer(recipe, progress).train(dataset, spec, trainDir, Files.isRegularFile(trainDir.resolve(Trainer.TRAIN_JSON)), 0);
+        // The architecture and the epochs are chosen: the shipped model learns from the validation clips too.
+        Trainer.Result r = new Trainer(recipe, progress).onTrainAndValidation().train(dataset, spec, trainDir, Files.isRegularFile(trainDir.resolve(Trainer.TRAIN_JSON)), 0);
         Exporter.export(trainDir, pkg, new Exporter.Options(true, null, 256, sc.seed()), progress);
         return new Trained(name, r, trainDir, pkg);
     }

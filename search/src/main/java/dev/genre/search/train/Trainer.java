@@ -41,31 +41,52 @@ public final class Trainer {
     private final TrainConfig cfg;
     private final Progress progress;
 
+    private boolean withValidation;
+
     public Trainer(TrainConfig cfg, Progress progress) {
         this.cfg = cfg;
         this.progress = progress;
     }
 
-    /** What a finished run produced. */
+    /**
+     * Trains on the train and the validation clips: for a final model, once the architecture and the epochs are
+     * chosen (there is nothing left to choose on validation). The test split stays out, for an honest score; the
+     * per-epoch validation scores and {@link Result#valid} are then null.
+     */
+    public Trainer onTrainAndValidation() {
+        this.withValidation = true;
+        return this;
+    }
+
+    /** What a finished run produced; {@code valid} is null for a model trained on the validation clips too. */
     public record Result(Evaluation valid, Evaluation test, List<EpochMetrics> history, long params, long macs) {}
 
     /** The facts a resumed run must share with the run it continues; exporters read them too. */
-    public record Setup(String dataset, NetworkSpec spec, TrainConfig config, Normalization normalization, List<String> genres) {}
+    /** @param trainedOn the splits trained on: [train], or [train, valid] for a final model (null in runs before it: [train]) */
+    public record Setup(String dataset, NetworkSpec spec, TrainConfig config, Normalization normalization, List<String> genres,
+                        List<String> trainedOn) {
+        public Setup {
+            if (trainedOn == null) trainedOn = List.of(Split.TRAIN.id());
+        }
+    }
 
     public Result train(Path dataset, NetworkSpec base, Path out, boolean resume, int stopAfterEpochs) throws IOException {
-        SegmentDataset train = SegmentDataset.load(dataset, Split.TRAIN, cfg.segmentFrames(), cfg.trainHop());
+        SegmentDataset train = SegmentDataset.load(dataset, withValidation ? java.util.EnumSet.of(Split.TRAIN, Split.VALID)
+                : java.util.EnumSet.of(Split.TRAIN), cfg.segmentFrames(), cfg.trainHop());
         SegmentDataset valid = SegmentDataset.load(dataset, Split.VALID, cfg.segmentFrames(), cfg.evalHop());
         SegmentDataset test = SegmentDataset.load(dataset, Split.TEST, cfg.segmentFrames(), cfg.evalHop());
         if (train.size() < cfg.batch()) throw new IOException(dataset + ": " + train.size() + " training segments, fewer than one batch of " + cfg.batch());
         List<String> genres = train.manifest().genres();
         NetworkSpec spec = base.withInput(1, train.nMels(), cfg.segmentFrames()).withClasses(genres.size());
-        Setup setup = new Setup(dataset.toAbsolutePath().normalize().toString(), spec, cfg, Normalization.of(train), genres);
+        Setup setup = new Setup(dataset.toAbsolutePath().normalize().toString(), spec, cfg, Normalization.of(train), genres,
+                train.splits().stream().map(Split::id).toList());
         Files.createDirectories(out);
         Path setupFile = out.resolve(TRAIN_JSON);
         if (resume) {
             if (!Files.isRegularFile(setupFile)) throw new IOException(out + ": nothing to resume (no " + TRAIN_JSON + ")");
             Setup before = Json.read(setupFile, Setup.class);
-            if (!before.spec().equals(setup.spec()) || !before.config().equals(setup.config()) || !before.genres().equals(setup.genres())) {
+            if (!before.spec().equals(setup.spec()) || !before.config().equals(setup.config()) || !before.genres().equals(setup.genres())
+                    || !before.trainedOn().equals(setup.trainedOn())) {
                 throw new IOException(out + ": --resume needs the same data, architecture and recipe as the interrupted run");
             }
             setup = before;
@@ -134,9 +155,9 @@ public final class Trainer {
                 int counted = Math.max(1, batchesPerEpoch - skipped);
                 progress.finish();
                 double seconds = (System.nanoTime() - t0) / 1e9;
-                Evaluation v = evaluate(net, ema, ps, manager, valid, setup.normalization(), genres);
-                history.add(new EpochMetrics(epoch + 1, lr, lossSum / counted, accSum / counted, v.segmentAccuracy(),
-                        v.clipAccuracy(), batchesPerEpoch * cfg.batch() / seconds, seconds, skipped, inSteps / 1e9, inBatches / 1e9));
+                Evaluation v = withValidation ? null : evaluate(net, ema, ps, manager, valid, setup.normalization(), genres);
+                history.add(new EpochMetrics(epoch + 1, lr, lossSum / counted, accSum / counted, v == null ? Double.NaN : v.segmentAccuracy(),
+                        v == null ? Double.NaN : v.clipAccuracy(), batchesPerEpoch * cfg.batch() / seconds, seconds, skipped, inSteps / 1e9, inBatches / 1e9));
                 Checkpoint.save(out, net, opt, ema, epoch + 1, history);
             }
             Evaluation v, te;
@@ -144,7 +165,7 @@ public final class Trainer {
             Evaluation lastStep = ema == null ? null : evaluate(net, ps, manager, test, setup.normalization(), genres);
             // With a weight average, the average is what is scored and saved: the model that ships.
             try (WeightAverage.Applied averaged = ema == null ? null : ema.apply()) {
-                v = evaluate(net, ps, manager, valid, setup.normalization(), genres);
+                v = withValidation ? null : evaluate(net, ps, manager, valid, setup.normalization(), genres);
                 te = evaluate(net, ps, manager, test, setup.normalization(), genres);
                 AtomicFiles.write(out.resolve(WEIGHTS), o -> net.saveParameters(new DataOutputStream(o)));
             }
@@ -153,7 +174,8 @@ public final class Trainer {
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("complete", lastEpoch == cfg.epochs());
             metrics.put("epochs", history.size());
-            metrics.put("valid", v);
+            metrics.put("trainedOn", setup.trainedOn());
+            metrics.put("valid", v == null ? "trained on: no validation score" : v);
             metrics.put("test", te);
             if (lastStep != null) metrics.put("testLastStep", lastStep);
             metrics.put("params", cost.params());

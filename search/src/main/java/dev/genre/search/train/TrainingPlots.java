@@ -30,8 +30,10 @@ final class TrainingPlots {
         if (!epochs.isEmpty()) {
             curves.addSeries("train loss", epochs, loss);
             curves.addSeries("train accuracy (augmented)", epochs, trainAcc);
-            curves.addSeries("valid segment accuracy", epochs, validSeg);
-            curves.addSeries("valid clip accuracy", epochs, validClip);
+            if (!validSeg.contains(Double.NaN)) { // a final model trains on the validation clips: no curve
+                curves.addSeries("valid segment accuracy", epochs, validSeg);
+                curves.addSeries("valid clip accuracy", epochs, validClip);
+            }
         }
         byte[] png = BitmapEncoder.getBitmapBytes(curves, BitmapEncoder.BitmapFormat.PNG);
         AtomicFiles.write(out.resolve("training-curves.png"), png);
