@@ -97,7 +97,7 @@ def train(clips, classes, a, seed, label):
     return net, mean, std, history
 
 
-def test(net, clips, mean, std, a):
+def test(net, clips, mean, std, a, classes):
     net.eval()
     seg_correct = segs = clip_correct = 0
     pairs = []  # (true, predicted) per clip, for the macro scores
@@ -112,7 +112,15 @@ def test(net, clips, mean, std, a):
             clip_correct += int(predicted == label)
             pairs.append((int(label), predicted))
     return {"testClips": len(clips), "testSegments": segs, "segmentAccuracy": seg_correct / segs, "clipAccuracy": clip_correct / len(clips),
-            **macro(pairs)}
+            **macro(pairs), "confusion": confusion(pairs, classes)}
+
+
+def confusion(pairs, classes):
+    """Clip counts [true][predicted], as genre's Evaluation keeps them."""
+    m = [[0] * classes for _ in range(classes)]
+    for t, p in pairs:
+        m[t][p] += 1
+    return m
 
 
 def macro(pairs):
@@ -157,7 +165,7 @@ def main():
               f"then testing once on fold {k}'s {len(test_clips)} clips", flush=True)
         t0 = time.perf_counter()
         net, mean, std, history = train(train_clips, len(genres), a, a.seed * 1000 + k, label)
-        r = {"fold": k, "trainClips": len(train_clips), **test(net, test_clips, mean, std, a)}
+        r = {"fold": k, "trainClips": len(train_clips), **test(net, test_clips, mean, std, a, len(genres))}
         r["seconds"] = time.perf_counter() - t0
         r["history"] = history
         print(f"{label}: test clip accuracy {r['clipAccuracy']:.3f}, segment accuracy {r['segmentAccuracy']:.3f} "

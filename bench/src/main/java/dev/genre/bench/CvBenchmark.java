@@ -141,7 +141,7 @@ public final class CvBenchmark {
         } else {
             r.put("pytorch", Map.of("name", PEER, "available", false, "reason", peer.reason()));
         }
-        table(djl, djlWall, peer);
+        table(djl, djlWall, peer, folds.genres());
         return r;
     }
 
@@ -194,7 +194,7 @@ public final class CvBenchmark {
         return PeerRun.notRun(reason);
     }
 
-    private void table(List<FoldResult> djl, double djlWall, PeerRun peer) {
+    private void table(List<FoldResult> djl, double djlWall, PeerRun peer, List<String> genres) {
         boolean both = peer.ran();
         out.println();
         out.printf("| fold | test clips | %s clip acc | clip macro acc | clip macro F1 | segment acc | time | %s clip acc | clip macro acc"
@@ -209,6 +209,42 @@ public final class CvBenchmark {
         String right = both ? summaryCells(CvSummary.of(peer.folds()), peer.wallSeconds()) : peer.reason() + " | | | | ";
         out.printf("| mean ± std | %d | %s | %s |%n", djl.stream().mapToInt(FoldResult::testClips).sum(), summaryCells(s, djlWall), right);
         out.println("(std over folds, n - 1; time per fold is training and testing; total is the whole side's wall time)");
+        perGenre(djl, both ? peer.folds() : null, genres);
+    }
+
+    /** Each genre's recall and F1 over the test clips of all folds (every clip is tested once). */
+    private void perGenre(List<FoldResult> djl, List<FoldResult> peer, List<String> genres) {
+        int[][] mine = pooled(djl), theirs = peer == null ? null : pooled(peer);
+        if (mine == null) return;
+        out.println();
+        out.printf("| genre | clips | %s recall | F1 |%s%n", CrossValidation.NAME, theirs == null ? "" : " " + PEER + " recall | F1 |");
+        out.println("|---|---|---|---|" + (theirs == null ? "" : "---|---|"));
+        for (int g = 0; g < mine.length; g++) {
+            double[] a = recallF1(mine, g);
+            String right = theirs == null ? "" : String.format(" %.3f | %.3f |", recallF1(theirs, g)[0], recallF1(theirs, g)[1]);
+            out.printf("| %s | %d | %.3f | %.3f |%s%n", genres.get(g), (int) a[2], a[0], a[1], right);
+        }
+    }
+
+    private static int[][] pooled(List<FoldResult> folds) {
+        int[][] sum = null;
+        for (FoldResult f : folds) {
+            if (f.confusion() == null) return null;
+            if (sum == null) sum = new int[f.confusion().length][f.confusion().length];
+            for (int t = 0; t < sum.length; t++) for (int p = 0; p < sum.length; p++) sum[t][p] += f.confusion()[t][p];
+        }
+        return sum;
+    }
+
+    /** {recall, F1, support} of genre {@code g} in confusion matrix {@code m} [true][predicted]. */
+    static double[] recallF1(int[][] m, int g) {
+        int actual = 0, predicted = 0;
+        for (int k = 0; k < m.length; k++) {
+            actual += m[g][k];
+            predicted += m[k][g];
+        }
+        double r = actual == 0 ? 0 : (double) m[g][g] / actual, p = predicted == 0 ? 0 : (double) m[g][g] / predicted;
+        return new double[] {r, p + r == 0 ? 0 : 2 * p * r / (p + r), actual};
     }
 
     private static String cells(FoldResult f) {

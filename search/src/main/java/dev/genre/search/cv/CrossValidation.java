@@ -49,7 +49,7 @@ public final class CrossValidation {
             Trainer trainer = new Trainer(recipe, new FoldProgress(progress, String.format("%s fold %d/%d", NAME, k, n)));
             Evaluation test = trainer.train(view, spec, work.resolve("djl").resolve("fold-" + k), false, 0).test();
             FoldResult r = new FoldResult(k, trainClips, test.clips(), test.segments(), test.segmentAccuracy(), test.clipAccuracy(),
-                    test.clipMacroAccuracy(), test.clipMacroF1(), (System.nanoTime() - t0) / 1e9);
+                    test.clipMacroAccuracy(), test.clipMacroF1(), (System.nanoTime() - t0) / 1e9, test.confusion());
             out.printf("%s fold %d/%d: test clip accuracy %.3f, macro %.3f, macro F1 %.3f, segment accuracy %.3f (%d clips, %d segments), %.0f s%n",
                     NAME, k, n, r.clipAccuracy(), r.clipMacroAccuracy(), r.clipMacroF1(), r.segmentAccuracy(), r.testClips(), r.testSegments(), r.seconds());
             results.add(r);
