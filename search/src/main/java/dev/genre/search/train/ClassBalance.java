@@ -29,9 +29,19 @@ public enum ClassBalance {
         for (int c = 0, k = 0; c < classes; c++) if (byClass[c].length > 0) presentClasses[k++] = c;
         int[] order = new int[size];
         int[] slots = Trainer.shuffled(order.length, rng); // slot i gets class i % present: equal shares, in random order
+        int[][] cycle = new int[classes][];
+        int[] next = new int[classes];
         for (int i = 0; i < order.length; i++) {
-            int[] pool = byClass[presentClasses[i % present]];
-            order[slots[i]] = pool[rng.nextInt(pool.length)];
+            int c = presentClasses[i % present];
+            // Each genre's segments in shuffled rounds: a large genre gives a subset without repeats, a small one
+            // repeats each segment about equally often, and balanced data gets exactly a shuffle of every genre.
+            if (cycle[c] == null || next[c] == cycle[c].length) {
+                int[] perm = Trainer.shuffled(byClass[c].length, rng);
+                cycle[c] = new int[perm.length];
+                for (int k = 0; k < perm.length; k++) cycle[c][k] = byClass[c][perm[k]];
+                next[c] = 0;
+            }
+            order[slots[i]] = cycle[c][next[c]++];
         }
         return order;
     }

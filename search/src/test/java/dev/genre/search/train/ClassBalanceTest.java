@@ -3,6 +3,7 @@ package dev.genre.search.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,10 @@ class ClassBalanceTest {
         int[] drawn = new int[3];
         for (int s : order) drawn[LABELS[s]]++;
         assertArrayEquals(new int[] {6, 6, 0}, drawn);
+        int[] times = new int[LABELS.length];
+        for (int s : order) times[s]++;
+        for (int s = 0; s < 9; s++) assertTrue(times[s] <= 1, "the large genre: a subset, no repeats");
+        for (int s = 9; s < 12; s++) assertEquals(2, times[s], "the small genre: each segment twice");
     }
 
     @Test
