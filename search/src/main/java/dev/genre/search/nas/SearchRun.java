@@ -323,6 +323,19 @@ public final class SearchRun {
                 if (handOverAbove > 0 && epoch < last && ResidentMemory.bytes() > handOverAbove) break;
             }
             if (epoch < planned || passesOnly) return new Outcome(setup, children, history, List.of(), spent);
+            if (children.isEmpty()) {
+                // The budget ended inside the uniform warm-up (a short budget on a busy machine fits one pass):
+                // one round of proposals on a validation minibatch, so there are finalists to measure.
+                SplittableRandom rng = new SplittableRandom(cfg.seed() * 1_000_003L + epoch);
+                int[] validOrder = Trainer.shuffled(valid.size(), rng);
+                int n = Math.min(cfg.validBatch(), valid.size());
+                for (int s = 0; s < cfg.controllerSteps(); s++) {
+                    ArchChoice child = strategy.propose(rng);
+                    ChildResult r = score(space, child, evaluator.accuracy(child, validOrder, 0, n, cfg.reward().metric()), epoch, s);
+                    strategy.observe(child, r.reward());
+                    children.add(r);
+                }
+            }
 
             List<Finalist> finalists = finalists(space, children, evaluator);
             writeSearchJson(out, setup, children, history, finalists, true);

@@ -162,4 +162,16 @@ class SearchRunTest {
         }
         assertTrue(java.nio.file.Files.size(tmp.resolve("w").resolve(SearchCurves.FILE)) > 1000, "search-curves.png");
     }
+
+    @Test
+    void aBudgetThatEndsInsideTheWarmUpStillGivesFinalists() throws Exception {
+        SearchConfig cfg = config().withEpochs(1000).withTimeBudget(1); // one pass fits: planned falls to 1, pass 1 was uniform
+        SearchRun.Outcome o;
+        try (NDManager m = NDManager.newBaseManager()) {
+            o = new SearchRun(cfg, MACS_LATENCY, Progress.none()).run(data, tmp.resolve("short"), false, UNIFORM, m, 0);
+        }
+        assertTrue(o.history().stream().allMatch(SearchState.EpochSummary::uniform), "every pass was warm-up");
+        assertEquals(cfg.controllerSteps(), o.children().size(), "one round of proposals scored after the passes");
+        assertTrue(!o.finalists().isEmpty(), "finalists to measure");
+    }
 }
