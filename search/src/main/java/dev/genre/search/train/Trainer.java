@@ -61,8 +61,11 @@ public final class Trainer {
     /** What a finished run produced; {@code valid} is null for a model trained on the validation clips too. */
     public record Result(Evaluation valid, Evaluation test, List<EpochMetrics> history, long params, long macs) {}
 
-    /** The facts a resumed run must share with the run it continues; exporters read them too. */
-    /** @param trainedOn the splits trained on: [train], or [train, valid] for a final model (null in runs before it: [train]) */
+    /**
+     * The facts a resumed run must share with the run it continues; exporters read them too.
+     *
+     * @param trainedOn the splits trained on: [train], or [train, valid] for a final model (null in runs before it: [train])
+     */
     public record Setup(String dataset, NetworkSpec spec, TrainConfig config, Normalization normalization, List<String> genres,
                         List<String> trainedOn) {
         public Setup {
