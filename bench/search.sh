@@ -117,7 +117,7 @@ for r in rows:
 b = baseline
 print(f"| mobilenetv3-small | | | | | {b['testClipAccuracy']:.3f} / {b['testSegmentAccuracy']:.3f} {cells(b)}| {b['latencyMsRemeasured']:.3f} | {b['params']:,} |")
 e = rows[0]["entropy"]
-print(f"\nENAS controller entropy (nats per decision): {e[0]:.4f} after pass 1 -> {e[1]:.4f} after pass {rows[0]['passes']}")
+print(f"\nENAS controller entropy (nats per decision): {float(e[0]):.4f} after pass 1 -> {float(e[1]):.4f} after pass {rows[0]['passes']}")
 print("int8 latency: median over 3 interleaved rounds of the p50 of 500 runs, 1 thread (ms): "
       + ", ".join(f"{r.get('strategy', 'baseline')} {r['latencyRounds']}" for r in rows + [baseline]))
 json.dump(dict(format="genre-bench-search/2", budget=budget, retrainEpochs=epochs, targetMs=target, wallSeconds=wall, reward=reward,
