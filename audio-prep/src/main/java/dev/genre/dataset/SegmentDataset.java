@@ -4,7 +4,10 @@ import dev.genre.io.Npy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -16,7 +19,7 @@ import java.util.SplittableRandom;
 public final class SegmentDataset {
     private final Manifest manifest;
     private final Split split;
-    private final java.util.Set<Split> splits;
+    private final Set<Split> splits;
     private final int frames;
     private final int hop;
     private final List<ClipEntry> clips = new ArrayList<>();
@@ -26,10 +29,10 @@ public final class SegmentDataset {
     private final int[] segStart;
     private final int nMels;
 
-    private SegmentDataset(Path dir, Manifest manifest, java.util.Set<Split> splits, int frames, int hop) throws IOException {
+    private SegmentDataset(Path dir, Manifest manifest, Set<Split> splits, int frames, int hop) throws IOException {
         if (frames < 1 || hop < 1) throw new IllegalArgumentException("segment frames and hop must be positive");
         this.manifest = manifest;
-        this.splits = java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(splits));
+        this.splits = Collections.unmodifiableSet(EnumSet.copyOf(splits));
         this.split = this.splits.iterator().next();
         this.frames = frames;
         this.hop = hop;
@@ -54,11 +57,11 @@ public final class SegmentDataset {
 
     /** Segments of {@code frames} frames every {@code hop} frames, over the clips of one split. */
     public static SegmentDataset load(Path datasetDir, Split split, int frames, int hop) throws IOException {
-        return load(datasetDir, java.util.EnumSet.of(split), frames, hop);
+        return load(datasetDir, EnumSet.of(split), frames, hop);
     }
 
     /** The same over the clips of several splits (a final model trained on train and validation clips). */
-    public static SegmentDataset load(Path datasetDir, java.util.Set<Split> splits, int frames, int hop) throws IOException {
+    public static SegmentDataset load(Path datasetDir, Set<Split> splits, int frames, int hop) throws IOException {
         if (splits.isEmpty()) throw new IllegalArgumentException("no split to load");
         Manifest m = Manifest.read(datasetDir);
         if (!m.complete()) throw new IOException(datasetDir + ": the dataset is incomplete (prep was interrupted); run genre prep again");
@@ -66,7 +69,7 @@ public final class SegmentDataset {
     }
 
     /** The splits whose clips these are. */
-    public java.util.Set<Split> splits() {
+    public Set<Split> splits() {
         return splits;
     }
 

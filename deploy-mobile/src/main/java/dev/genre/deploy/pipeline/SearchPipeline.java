@@ -91,7 +91,7 @@ public final class SearchPipeline {
                               long macs, String packageDir) {
         /** The test segment accuracy a reward with {@code metric} reads. */
         public double testSegmentAccuracy(AccuracyMetric metric) {
-            return metric == AccuracyMetric.MACRO ? testSegmentMacroAccuracy : testSegmentAccuracy;
+            return metric.pick(testSegmentAccuracy, testSegmentMacroAccuracy);
         }
     }
 

@@ -83,7 +83,7 @@ public final class SearchRun {
                            double clipMacroAccuracy, double latencyMs, double reward, long params, long macs) {
         /** The validation segment accuracy a reward with {@code metric} reads. */
         public double segmentAccuracy(dev.genre.search.train.AccuracyMetric metric) {
-            return metric == dev.genre.search.train.AccuracyMetric.MACRO ? segmentMacroAccuracy : segmentAccuracy;
+            return metric.pick(segmentAccuracy, segmentMacroAccuracy);
         }
     }
 

@@ -14,12 +14,17 @@ public enum AccuracyMetric {
 
     public static final AccuracyMetric DEFAULT = MACRO;
 
+    /** This metric's value of a pair of scores: the one place that says which is which. */
+    public double pick(double micro, double macro) {
+        return this == MACRO ? macro : micro;
+    }
+
     public double segment(Evaluation e) {
-        return this == MACRO ? e.segmentMacroAccuracy() : e.segmentAccuracy();
+        return pick(e.segmentAccuracy(), e.segmentMacroAccuracy());
     }
 
     public double clip(Evaluation e) {
-        return this == MACRO ? e.clipMacroAccuracy() : e.clipAccuracy();
+        return pick(e.clipAccuracy(), e.clipMacroAccuracy());
     }
 
     /** The accuracy of predictions {@code predicted[i]} against {@code label[i]} over {@code classes} classes. */
@@ -33,7 +38,7 @@ public enum AccuracyMetric {
                 right++;
             }
         }
-        return this == MACRO ? Evaluation.balanced(correct, total) : label.length == 0 ? 0 : (double) right / label.length;
+        return pick(label.length == 0 ? 0 : (double) right / label.length, Evaluation.balanced(correct, total));
     }
 
     @JsonValue

@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,8 +75,8 @@ public final class Trainer {
     }
 
     public Result train(Path dataset, NetworkSpec base, Path out, boolean resume, int stopAfterEpochs) throws IOException {
-        SegmentDataset train = SegmentDataset.load(dataset, withValidation ? java.util.EnumSet.of(Split.TRAIN, Split.VALID)
-                : java.util.EnumSet.of(Split.TRAIN), cfg.segmentFrames(), cfg.trainHop());
+        SegmentDataset train = SegmentDataset.load(dataset, withValidation ? EnumSet.of(Split.TRAIN, Split.VALID)
+                : EnumSet.of(Split.TRAIN), cfg.segmentFrames(), cfg.trainHop());
         SegmentDataset valid = SegmentDataset.load(dataset, Split.VALID, cfg.segmentFrames(), cfg.evalHop());
         SegmentDataset test = SegmentDataset.load(dataset, Split.TEST, cfg.segmentFrames(), cfg.evalHop());
         if (train.size() < cfg.batch()) throw new IOException(dataset + ": " + train.size() + " training segments, fewer than one batch of " + cfg.batch());
