@@ -7,7 +7,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.XYChart;
@@ -16,7 +18,8 @@ import org.knowm.xchart.XYChartBuilder;
 /**
  * search-curves.png, rewritten after every pass: above, what the shared weights learn (augmented
  * training accuracy, the fixed panel's validation accuracy, the mean reward of the controller's
- * samples); below, the schedule and the controller (lr as a fraction of its peak, entropy).
+ * samples); below, the schedule and the controller (lr as a fraction of its peak, entropy, its
+ * proposals' accuracy relative to the panel's).
  */
 final class SearchCurves {
     static final String FILE = "search-curves.png";
@@ -24,7 +27,7 @@ final class SearchCurves {
 
     private SearchCurves() {}
 
-    static void write(Path out, List<SearchState.EpochSummary> history, double peakLr) throws IOException {
+    static void write(Path out, List<SearchState.EpochSummary> history, List<ChildResult> children, double peakLr) throws IOException {
         if (history.isEmpty()) return;
         System.setProperty("java.awt.headless", "true");
         XYChart learn = chart("shared weights (validation minibatch of each pass)", "accuracy / reward");
@@ -39,6 +42,19 @@ final class SearchCurves {
         XYChart ctl = chart("schedule and controller", "value");
         add(ctl, "lr / peak", history, h -> h.lr() / peakLr);
         add(ctl, "controller entropy (nats per decision)", history, SearchState.EpochSummary::entropy);
+        // The pass's proposals against the fixed panel on the same minibatch: the shared weights' progress and the
+        // minibatch's difficulty cancel, what is left is what the strategy learned.
+        Map<Integer, double[]> proposals = new HashMap<>();
+        for (ChildResult c : children) {
+            double[] sum = proposals.computeIfAbsent(c.epoch(), e -> new double[2]);
+            sum[0] += c.accuracy();
+            sum[1]++;
+        }
+        add(ctl, "proposals' mean accuracy - panel's mean", history, h -> {
+            double[] sum = proposals.get(h.epoch());
+            if (sum == null || h.panelAccuracy().isEmpty()) return Double.NaN;
+            return sum[0] / sum[1] - h.panelAccuracy().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+        });
 
         BufferedImage img = new BufferedImage(WIDTH, 2 * HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();

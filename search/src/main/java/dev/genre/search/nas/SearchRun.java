@@ -293,6 +293,7 @@ public final class SearchRun {
                         progress.step(String.format("best reward %.3f (acc %.3f, %.2f ms)%s", best.reward(), best.accuracy(),
                                 best.latencyMs(), Double.isNaN(strategy.entropy()) ? "" : String.format(" entropy %.3f", strategy.entropy())));
                     }
+                    strategy.endRound();
                     progress.finish();
                 }
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -317,7 +318,7 @@ public final class SearchRun {
                         best == null ? Double.NaN : best.reward(), best == null ? Double.NaN : best.accuracy(),
                         best == null ? Double.NaN : best.latencyMs(), strategy.entropy(), seconds, skipped, uniform,
                         uniform ? Double.NaN : rewardSum / cfg.controllerSteps(), panelAccuracy));
-                SearchCurves.write(out, history, tc.lr());
+                SearchCurves.write(out, history, children, tc.lr());
                 saveCheckpoint(out, net, opt, strategy, new SearchState(epoch, planned, opt.step(), spent, null, null, null, children, history));
                 writeSearchJson(out, setup, children, history, List.of(), epoch >= planned);
                 if (handOverAbove > 0 && epoch < last && ResidentMemory.bytes() > handOverAbove) break;
@@ -335,6 +336,7 @@ public final class SearchRun {
                     strategy.observe(child, r.reward());
                     children.add(r);
                 }
+                strategy.endRound();
             }
 
             List<Finalist> finalists = finalists(space, children, evaluator);

@@ -42,7 +42,11 @@ public record SearchSpace(String format, int[] input, int classes, StemSpec stem
      */
     public static final String ELASTIC = "elastic";
     public static final List<String> NAMES = List.of(MNASNET, ELASTIC);
-    public static final String DEFAULT = MNASNET;
+    /**
+     * On the synthetic demo data, 20 passes: supernet training accuracy 0.56 here against 0.24 for the MnasNet space,
+     * the fixed panel 0.72 against 0.34 (the MnasNet space's op and skip decisions leave each weight set a few updates).
+     */
+    public static final String DEFAULT = ELASTIC;
 
     public SearchSpace {
         if (!FORMAT.equals(format)) throw new IllegalArgumentException("search space format '" + format + "', expected " + FORMAT);

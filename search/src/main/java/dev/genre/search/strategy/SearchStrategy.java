@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * evolution run on the same supernet, reward and budget. The search loop alternates as ENAS does:
  * a pass of shared-weight training on children from {@link #sampleForTraining}, then steps that
  * score children from {@link #propose} on validation minibatches and report the reward through
- * {@link #observe}. All randomness comes from the loop's {@code rng}, so a resumed run that
+ * {@link #observe}, then {@link #endRound}. All randomness comes from the loop's {@code rng}, so a resumed run that
  * restores the strategy's state continues exactly.
  */
 public interface SearchStrategy extends AutoCloseable {
@@ -25,6 +25,12 @@ public interface SearchStrategy extends AutoCloseable {
 
     /** The reward of a child returned by {@link #propose}; ENAS takes its REINFORCE step here. */
     void observe(ArchChoice child, double reward);
+
+    /**
+     * Ends a round: every child observed since the last call was scored on the same validation minibatch, so their
+     * rewards are comparable with each other (and not with another round's). ENAS takes its step here.
+     */
+    default void endRound() {}
 
     /** The controller's mean per-decision entropy in nats (progress display); NaN when the strategy has none. */
     double entropy();
