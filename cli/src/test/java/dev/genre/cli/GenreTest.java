@@ -65,7 +65,9 @@ class GenreTest {
     void searchDescribesItsSpaceAndChecksItsFlags() {
         Result d = genre("search", "--describe");
         assertEquals(0, d.code(), d.err());
-        assertTrue(d.out().contains("864^7") && d.out().contains("mbconv6"), d.out());
+        assertTrue(d.out().contains("144^7") && d.out().contains("mbconv6") && !d.out().contains("dconv"), "the elastic space by default: " + d.out());
+        Result full = genre("search", "--describe", "--space", "mnasnet");
+        assertTrue(full.out().contains("864^7") && full.out().contains("dconv"), full.out());
         Result missing = genre("search", "--data", tmp.toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("--device is required"), missing.err());

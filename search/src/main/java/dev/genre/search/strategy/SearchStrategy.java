@@ -23,7 +23,7 @@ public interface SearchStrategy extends AutoCloseable {
     /** The next child to score on validation. */
     ArchChoice propose(SplittableRandom rng);
 
-    /** The reward of a child returned by {@link #propose}; ENAS takes its REINFORCE step here. */
+    /** The reward of a child returned by {@link #propose}; evolution adds it to its population at once, ENAS learns from it at {@link #endRound}. */
     void observe(ArchChoice child, double reward);
 
     /**
