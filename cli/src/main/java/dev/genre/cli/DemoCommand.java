@@ -73,14 +73,14 @@ final class DemoCommand implements Command {
                 d.segmentFrames(), d.threads()));
         if (rc != OK) return rc;
 
-        // The device: this machine, one thread, int8 as shipped. The profile is kept and reused while the space is the same.
+        // The device: this machine, one thread, int8 as shipped. The profile is kept and reused while it covers the space.
         SearchConfig sc = SearchConfig.defaults("enas", MnasReward.soft(1), seed).withEpochs(Flags.intValue(cmd, "search-epochs", 20))
                 .withControllerSteps(16);
         SearchSpace space = SearchRun.spaceFor(Manifest.read(dataset), sc);
         Path profileFile = data.resolve("profiles/local-int8.json");
         long t0 = System.nanoTime();
         DeviceProfile profile = Files.isRegularFile(profileFile) ? DeviceProfile.read(profileFile) : null;
-        boolean profiled = profile == null || !space.equals(profile.space());
+        boolean profiled = profile == null || !space.within(profile.space());
         if (profiled) {
             profile = DeviceProfiler.build(space, new LatencyTarget.Local(1, 3, 20),
                     new DeviceProfiler.Options(Precision.INT8, 1, 3, 20, "p50", 5, seed + 1), Progress.auto());

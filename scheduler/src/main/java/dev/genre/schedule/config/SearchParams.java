@@ -3,9 +3,10 @@ package dev.genre.schedule.config;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.genre.deploy.pipeline.SearchPipeline;
 import dev.genre.search.nas.MnasReward;
-import dev.genre.search.train.AccuracyMetric;
 import dev.genre.search.nas.SearchConfig;
+import dev.genre.search.space.SearchSpace;
 import dev.genre.search.strategy.SearchStrategies;
+import dev.genre.search.train.AccuracyMetric;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -17,12 +18,14 @@ import java.util.Locale;
  * @param w              the Mnas exponent for both sides of the target (null: soft -0.07, or hard with {@code hard})
  * @param batch          training batch (null = the search default, 32)
  * @param metric         the reward's accuracy, macro or micro (null = macro)
+ * @param space          the search space, elastic or mnasnet (null = the search default, elastic); a night warm-starts
+ *                       only from an earlier run of the same space
  */
 @JsonPropertyOrder({"device", "targetLatencyMs", "strategy", "timeBudget", "epochs", "controllerSteps", "top", "retrainEpochs", "hard", "w",
-        "seed", "target", "baseline", "batch", "metric"})
+        "seed", "target", "baseline", "batch", "metric", "space"})
 public record SearchParams(String device, double targetLatencyMs, String strategy, String timeBudget, Integer epochs, Integer controllerSteps,
                            Integer top, Integer retrainEpochs, boolean hard, Double w, long seed, String target, boolean baseline,
-                           Integer batch, String metric) {
+                           Integer batch, String metric, String space) {
     public SearchParams {
         if (device == null) throw new IllegalArgumentException("search.device (a genre profile-device JSON) is required");
         if (!(targetLatencyMs > 0)) throw new IllegalArgumentException("search.targetLatencyMs must be positive");
@@ -32,6 +35,7 @@ public record SearchParams(String device, double targetLatencyMs, String strateg
         if (timeBudget != null) budget(timeBudget);
         if (target == null) target = "local";
         if (metric != null) AccuracyMetric.parse(metric);
+        if (space != null && !SearchSpace.NAMES.contains(space)) throw new IllegalArgumentException("search.space must be one of " + SearchSpace.NAMES);
     }
 
     public MnasReward reward() {
@@ -50,6 +54,7 @@ public record SearchParams(String device, double targetLatencyMs, String strateg
         if (timeBudget != null) sc = sc.withEpochs(epochs != null ? epochs : 1000).withTimeBudget(budget(timeBudget).toSeconds());
         if (controllerSteps != null) sc = sc.withControllerSteps(controllerSteps);
         if (top != null) sc = sc.withTopK(top);
+        if (space != null) sc = sc.withSpace(space);
         return new SearchPipeline.Options(dataset.toAbsolutePath().normalize().toString(), Path.of(device).toAbsolutePath().normalize().toString(),
                 sc, retrainEpochs == null ? 30 : retrainEpochs, baseline, target, 1, 100);
     }

@@ -47,12 +47,12 @@ class NightlyRunTest {
     void promoteThenStopThenResume() throws Exception {
         Path clips = tmp.resolve("clips"), models = tmp.resolve("models");
         SyntheticDataset.write(clips, new SyntheticDataset.Options(3, 6, 5, 1), Progress.none());
-        SearchSpace space = SearchSpace.mobileNetV3Small(128, 128, 3);
+        SearchSpace space = SearchSpace.named(SearchSpace.DEFAULT, 128, 128, 3);
         DeviceProfile profile = DeviceProfiler.build(space, new LatencyTarget.Local(1, 1, 3),
                 new DeviceProfiler.Options(Precision.INT8, 1, 1, 3, "p50", 3, 1), Progress.none());
         Path profileFile = tmp.resolve("profile.json");
         Json.write(profileFile, profile);
-        SearchParams search = new SearchParams(profileFile.toString(), 0.3, "enas", null, 2, 3, 2, 1, false, null, 2, "local", false, 8, null);
+        SearchParams search = new SearchParams(profileFile.toString(), 0.3, "enas", null, 2, 3, 2, 1, false, null, 2, "local", false, 8, null, null);
         JobConfig job = new JobConfig("nightly", "0 0 3 * * ?", "UTC", clips.toString(), tmp.resolve("dataset").toString(),
                 tmp.resolve("runs").toString(), "0.5,0.25,0.25", search, null);
         StoreConfig h2 = StoreConfig.h2(tmp.resolve("db"));

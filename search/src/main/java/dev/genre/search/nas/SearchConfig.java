@@ -32,6 +32,9 @@ public record SearchConfig(String strategy, int epochs, long timeBudgetSeconds, 
     public SearchConfig {
         if (epochs < 1) throw new IllegalArgumentException("--epochs must be at least 1");
         if (controllerSteps < 1) throw new IllegalArgumentException("controller steps must be at least 1");
+        if (controllerSteps < 2 && "enas".equals(strategy)) {
+            throw new IllegalArgumentException("ENAS compares the children of a round with each other: --controller-steps must be at least 2");
+        }
         if (topK < 1) throw new IllegalArgumentException("top-k must be at least 1");
         if (enas == null) enas = EnasConfig.defaults();
         if (evolution == null) evolution = EvolutionConfig.defaults();

@@ -18,8 +18,8 @@ import org.knowm.xchart.XYChartBuilder;
 /**
  * search-curves.png, rewritten after every pass: above, what the shared weights learn (augmented
  * training accuracy, the fixed panel's validation accuracy, the mean reward of the controller's
- * samples); below, the schedule and the controller (lr as a fraction of its peak, entropy, its
- * proposals' accuracy relative to the panel's).
+ * samples); then the schedule and the controller (lr as a fraction of its peak, entropy); last, the
+ * proposals' mean accuracy relative to the panel's.
  */
 final class SearchCurves {
     static final String FILE = "search-curves.png";
@@ -50,17 +50,20 @@ final class SearchCurves {
             sum[0] += c.accuracy();
             sum[1]++;
         }
-        add(ctl, "proposals' mean accuracy - panel's mean", history, h -> {
+        XYChart vsPanel = chart("what the strategy learned: its proposals against the fixed panel, same minibatch", "accuracy difference");
+        add(vsPanel, "proposals' mean accuracy - panel's mean", history, h -> {
             double[] sum = proposals.get(h.epoch());
             if (sum == null || h.panelAccuracy().isEmpty()) return Double.NaN;
             return sum[0] / sum[1] - h.panelAccuracy().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         });
 
-        BufferedImage img = new BufferedImage(WIDTH, 2 * HEIGHT, BufferedImage.TYPE_INT_RGB);
+        BufferedImage img = new BufferedImage(WIDTH, 3 * HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         learn.paint(g, WIDTH, HEIGHT);
         g.translate(0, HEIGHT);
         ctl.paint(g, WIDTH, HEIGHT);
+        g.translate(0, HEIGHT);
+        vsPanel.paint(g, WIDTH, HEIGHT);
         g.dispose();
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(img, "png", png);

@@ -55,7 +55,7 @@ public record SearchSpace(String format, int[] input, int classes, StemSpec stem
     }
 
     /**
-     * The default space for 1 x mels x frames spectrogram segments: MobileNetV3-Small's stem,
+     * The full MnasNet-style space ({@link #MNASNET}) for 1 x mels x frames spectrogram segments: MobileNetV3-Small's stem,
      * head and stage widths (16, 24, 40, 48, 96) split into 7 blocks with its 11 layers, so the
      * skeleton is as deep as the baseline and the multipliers move around it.
      */

@@ -15,6 +15,7 @@ public final class EnasMemoryMain {
                 ArchChoice c = s.propose(rng);
                 s.sampleForTraining(rng);
                 s.observe(c, rng.nextDouble());
+                if (i % 25 == 0) s.endRound();
                 if (i % 500 == 0) System.out.printf("step %d rss %d MB held %d%n", i, dev.genre.search.supernet.SupernetSpeedMain.rssMb(),
                         dev.genre.search.supernet.SupernetSpeedMain.held(m));
             }

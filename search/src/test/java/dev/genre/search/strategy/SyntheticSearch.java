@@ -8,7 +8,7 @@ import java.util.SplittableRandom;
 
 /**
  * A search loop on a synthetic reward that a strategy can fail: the fraction of decisions equal
- * to a hidden target child (0.39 on average for a uniform child of the default space). Each step
+ * to a hidden target child (0.39 on average for a uniform child of the MnasNet space). Each step
  * draws a training child, then proposes, scores and observes one, all with that step's own
  * generator; every {@value #ROUND} steps end a round. A run can resume at any round's end, as the
  * real loop resumes at a pass's end.
