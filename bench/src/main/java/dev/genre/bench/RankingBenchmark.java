@@ -32,26 +32,36 @@ import java.util.SplittableRandom;
 
 /**
  * {@code genre bench ranking}: does weight sharing rank architectures as training them alone does? A fixed
- * set of children (the skeleton as designed, the fewest- and most-MAC children of 4000 random draws, and
- * random ones) is trained stand-alone with the default recipe on the dataset's train split and scored on its
- * validation split. A supernet of each space is trained on uniform children for a search-length number of
- * passes, and the same children are scored through its shared weights, batch norm recalibrated per child.
- * Kendall's tau and Spearman's rho between the two accuracy lists say how well the supernet ranks.
+ * set of children spread over the space (the skeleton as designed, the fewest- and most-MAC children of the
+ * space, and random children tilted from one extreme to the other) is trained stand-alone with the
+ * default recipe on the dataset's train split and scored on its validation split, once per seed. A supernet
+ * of each space is trained on uniform children for a search-length number of passes, and the same children
+ * are scored through its shared weights, batch norm recalibrated per child. Kendall's tau and Spearman's rho
+ * between the supernet's list and the stand-alone mean say how well the supernet ranks; tau between two
+ * stand-alone seeds says how well this data can rank at all (no supernet can agree with the stand-alone
+ * list more than the list agrees with itself).
  *
  * <p>The children are drawn from the elastic space, which both spaces contain, so each supernet scores the
  * same networks. Stand-alone results and supernet runs are kept in the work folder and reused on a rerun.
  */
 public final class RankingBenchmark {
-    public record Config(Path dataset, Path work, int children, int standaloneEpochs, int supernetPasses, List<String> spaces, int controllerSteps,
-                         long seed) {}
+    public record Config(Path dataset, Path work, int children, int standaloneEpochs, int replicates, int supernetPasses, List<String> spaces,
+                         int controllerSteps, long seed) {
+        public Config {
+            if (children < 3) throw new IllegalArgumentException("ranking needs at least 3 children, got " + children);
+            if (replicates < 1) throw new IllegalArgumentException("ranking needs at least 1 stand-alone seed, got " + replicates);
+        }
+    }
 
+    /** One child; stand-alone accuracies are the mean over the seeds, {@code standaloneRuns} each seed's (segment, clip). */
     public record Child(String name, String key, long macs, long params, double standaloneSegment, double standaloneClip,
-                        Map<String, double[]> supernet) {}
+                        List<double[]> standaloneRuns, Map<String, double[]> supernet) {}
+
+    /** Agreement of the stand-alone lists of different seeds with each other (mean over pairs of seeds): the ceiling of any ranking. */
+    public record SeedAgreement(double tauSegment, double rhoSegment, double tauClip, double rhoClip) {}
 
     public record SpaceResult(String space, int passes, double finalTrainAccuracy, double seconds, double tauSegment, double rhoSegment,
                               double tauClip, double rhoClip) {}
-
-    private static final int POOL = 4000;
 
     private final Config cfg;
     private final PrintStream out;
@@ -66,28 +76,32 @@ public final class RankingBenchmark {
         TrainConfig recipe = TrainConfig.defaults();
         recipe = recipe.with(cfg.standaloneEpochs(), recipe.batch(), recipe.lr(), cfg.seed());
         SearchSpace elastic = SearchSpace.named(SearchSpace.ELASTIC, manifest.mel().nMels(), recipe.segmentFrames(), manifest.genres().size());
-        Map<String, ArchChoice> children = children(elastic);
+        Map<String, ArchChoice> children = children(elastic, cfg.children(), cfg.seed());
 
-        // Stand-alone: each child trained alone, once; a rerun reads the kept result.
-        Map<String, Evaluation> alone = new LinkedHashMap<>();
-        int i = 0;
-        for (Map.Entry<String, ArchChoice> e : children.entrySet()) {
-            NetworkSpec spec = elastic.decode(e.getValue());
-            Path dir = cfg.work().resolve("standalone").resolve(e.getValue().key());
-            Path result = dir.resolve("ranking-result.json");
-            out.printf("stand-alone %d/%d: %s (%s)%n", ++i, children.size(), e.getKey(), e.getValue().key());
-            // Kept work counts only if it trained this child on this dataset with this recipe (its train.json says so).
-            boolean same = sameSetup(dir, spec, recipe);
-            if (!same && Files.exists(dir)) AtomicFiles.deleteTree(dir);
-            Evaluation v;
-            if (same && Files.isRegularFile(result)) {
-                v = Json.read(result, Evaluation.class);
-            } else {
-                v = new Trainer(recipe, Progress.auto()).train(cfg.dataset(), spec, dir, same, 0).valid();
-                Json.write(result, v);
+        // Stand-alone: each child trained alone once per seed; a rerun reads the kept results.
+        List<Map<String, Evaluation>> runs = new ArrayList<>();
+        int total = children.size() * cfg.replicates(), i = 0;
+        for (int r = 0; r < cfg.replicates(); r++) {
+            TrainConfig seeded = recipe.with(recipe.epochs(), recipe.batch(), recipe.lr(), cfg.seed() + r);
+            Map<String, Evaluation> run = new LinkedHashMap<>();
+            for (Map.Entry<String, ArchChoice> e : children.entrySet()) {
+                NetworkSpec spec = elastic.decode(e.getValue());
+                Path dir = cfg.work().resolve("standalone").resolve(e.getValue().key() + (r == 0 ? "" : "-s" + seeded.seed()));
+                out.printf("stand-alone %d/%d: %s (%s), seed %d%n", ++i, total, e.getKey(), e.getValue().key(), seeded.seed());
+                run.put(e.getKey(), standalone(spec, seeded, dir));
             }
-            alone.put(e.getKey(), v);
+            runs.add(run);
         }
+        Map<String, double[]> alone = new LinkedHashMap<>(); // name -> mean (segment, clip) over seeds
+        for (String name : children.keySet()) {
+            double seg = 0, clip = 0;
+            for (Map<String, Evaluation> run : runs) {
+                seg += run.get(name).segmentAccuracy() / runs.size();
+                clip += run.get(name).clipAccuracy() / runs.size();
+            }
+            alone.put(name, new double[] {seg, clip});
+        }
+        SeedAgreement seeds = runs.size() < 2 ? null : seedAgreement(runs);
 
         // Supernets: one per space, uniform children every pass (the search's warm-up regime throughout).
         Map<String, Map<String, Evaluation>> shared = new LinkedHashMap<>();
@@ -115,8 +129,8 @@ public final class RankingBenchmark {
             shared.put(name, byName);
             List<SearchState.EpochSummary> h = o.history();
             spaces.add(new SpaceResult(name, h.size(), h.get(h.size() - 1).trainAccuracy(), o.seconds(),
-                    RankCorrelation.kendallTau(segment(alone), segment(byName)), RankCorrelation.spearmanRho(segment(alone), segment(byName)),
-                    RankCorrelation.kendallTau(clip(alone), clip(byName)), RankCorrelation.spearmanRho(clip(alone), clip(byName))));
+                    RankCorrelation.kendallTau(column(alone, 0), segment(byName)), RankCorrelation.spearmanRho(column(alone, 0), segment(byName)),
+                    RankCorrelation.kendallTau(column(alone, 1), clip(byName)), RankCorrelation.spearmanRho(column(alone, 1), clip(byName))));
         }
 
         List<Child> rows = new ArrayList<>();
@@ -127,24 +141,53 @@ public final class RankingBenchmark {
                 Evaluation v = shared.get(name).get(e.getKey());
                 sn.put(name, new double[] {v.segmentAccuracy(), v.clipAccuracy()});
             }
-            Evaluation a = alone.get(e.getKey());
-            rows.add(new Child(e.getKey(), e.getValue().key(), cost.macs(), cost.params(), a.segmentAccuracy(), a.clipAccuracy(), sn));
+            double[] a = alone.get(e.getKey());
+            List<double[]> each = runs.stream().map(run -> new double[] {run.get(e.getKey()).segmentAccuracy(), run.get(e.getKey()).clipAccuracy()}).toList();
+            rows.add(new Child(e.getKey(), e.getValue().key(), cost.macs(), cost.params(), a[0], a[1], each, sn));
         }
-        print(rows, spaces);
+        print(rows, spaces, seeds);
 
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("benchmark", "ranking");
         json.put("dataset", cfg.dataset().toAbsolutePath().normalize().toString());
-        json.put("validSegments", alone.values().iterator().next().segments());
-        json.put("validClips", alone.values().iterator().next().clips());
+        json.put("validSegments", runs.get(0).values().iterator().next().segments());
+        json.put("validClips", runs.get(0).values().iterator().next().clips());
         json.put("standaloneRecipe", recipe);
+        json.put("standaloneSeeds", cfg.replicates());
+        json.put("seedAgreement", seeds);
         json.put("supernetPasses", cfg.supernetPasses());
-        json.put("protocol", "stand-alone: each child trained alone on the train split with the default recipe, scored on the validation"
-                + " split; supernet: one per space, trained on uniform children, the same children scored on the same validation split"
+        json.put("protocol", "stand-alone: each child trained alone on the train split with the default recipe, once per seed (seeds"
+                + " seed..seed+N-1), scored on the validation split, the mean over seeds ranked; seedAgreement: tau and rho between the"
+                + " seeds' lists (mean over pairs), the most any ranking can agree with a list this noisy; supernet: one per space, trained on uniform children, the same children scored on the same validation split"
                 + " through the shared weights with batch norm recalibrated per child; tau and rho between the two accuracy lists");
         json.put("spaces", spaces);
         json.put("children", rows);
         return json;
+    }
+
+    private Evaluation standalone(NetworkSpec spec, TrainConfig recipe, Path dir) throws IOException {
+        Path result = dir.resolve("ranking-result.json");
+        // Kept work counts only if it trained this child on this dataset with this recipe and seed (its train.json says so).
+        boolean same = sameSetup(dir, spec, recipe);
+        if (!same && Files.exists(dir)) AtomicFiles.deleteTree(dir);
+        if (same && Files.isRegularFile(result)) return Json.read(result, Evaluation.class);
+        Evaluation v = new Trainer(recipe, Progress.auto()).train(cfg.dataset(), spec, dir, same, 0).valid();
+        Json.write(result, v);
+        return v;
+    }
+
+    private static SeedAgreement seedAgreement(List<Map<String, Evaluation>> runs) {
+        double[] sum = new double[4];
+        int pairs = 0;
+        for (int a = 0; a < runs.size(); a++) {
+            for (int b = a + 1; b < runs.size(); b++, pairs++) {
+                sum[0] += RankCorrelation.kendallTau(segment(runs.get(a)), segment(runs.get(b)));
+                sum[1] += RankCorrelation.spearmanRho(segment(runs.get(a)), segment(runs.get(b)));
+                sum[2] += RankCorrelation.kendallTau(clip(runs.get(a)), clip(runs.get(b)));
+                sum[3] += RankCorrelation.spearmanRho(clip(runs.get(a)), clip(runs.get(b)));
+            }
+        }
+        return new SeedAgreement(sum[0] / pairs, sum[1] / pairs, sum[2] / pairs, sum[3] / pairs);
     }
 
     private boolean sameSetup(Path dir, NetworkSpec spec, TrainConfig recipe) throws IOException {
@@ -155,34 +198,72 @@ public final class RankingBenchmark {
                 && s.spec().blocks().equals(spec.blocks());
     }
 
-    /** The reference, the MAC extremes of a random pool, then random children: {@code cfg.children()} distinct ones, by name. */
-    private Map<String, ArchChoice> children(SearchSpace space) {
-        SplittableRandom rng = new SplittableRandom(cfg.seed() * 31 + 0x5eed);
-        ArchChoice smallest = null, largest = null;
-        long fewest = Long.MAX_VALUE, most = -1;
-        for (int i = 0; i < POOL; i++) {
-            ArchChoice c = space.random(rng);
-            long macs = Cost.total(SpecResolver.resolve(space.decode(c))).macs();
-            if (macs < fewest) {
-                fewest = macs;
-                smallest = c;
-            }
-            if (macs > most) {
-                most = macs;
-                largest = c;
-            }
-        }
+    /**
+     * {@code n} distinct children spread over the space: the reference, the fewest- and most-MAC children of the
+     * space, then random children tilted towards one extreme or the other. Child q of m takes each decision from
+     * the nearer extreme with probability |2f - 1|, f = (q + 0.5) / m, and uniformly otherwise, so the middle ones
+     * are plain uniform draws and the outer ones near the extremes. Uniform draws alone crowd around the median
+     * cost (18-39 MMACs at the 2nd-98th percentile of the elastic space), where true accuracies differ less than
+     * one validation split can resolve.
+     */
+    static Map<String, ArchChoice> children(SearchSpace space, int n, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed * 31 + 0x5eed);
+        ArchChoice start = space.random(rng), fewest = extreme(space, start, false), most = extreme(space, start, true);
         Map<String, ArchChoice> out = new LinkedHashMap<>();
         Set<String> keys = new LinkedHashSet<>();
-        for (Map.Entry<String, ArchChoice> e : List.of(Map.entry("reference", space.reference()), Map.entry("fewest-macs", smallest),
-                Map.entry("most-macs", largest))) {
-            if (keys.add(e.getValue().key())) out.put(e.getKey(), e.getValue());
+        for (Map.Entry<String, ArchChoice> e : List.of(Map.entry("reference", space.reference()), Map.entry("fewest-macs", fewest),
+                Map.entry("most-macs", most))) {
+            if (out.size() < n && keys.add(e.getValue().key())) out.put(e.getKey(), e.getValue());
         }
-        for (int r = 1; out.size() < cfg.children(); ) {
-            ArchChoice c = space.random(rng);
-            if (keys.add(c.key())) out.put("random-" + r++, c);
+        int[] sizes = space.decisionSizes(), low = fewest.tokens(), high = most.tokens();
+        int need = n - out.size();
+        for (int q = 0; q < need; q++) {
+            double f = (q + 0.5) / need, pull = Math.abs(2 * f - 1);
+            int[] toward = f < 0.5 ? low : high;
+            for (int attempt = 0; ; attempt++) {
+                int[] t = new int[sizes.length];
+                for (int d = 0; d < t.length; d++) t[d] = rng.nextDouble() < pull ? toward[d] : rng.nextInt(sizes[d]);
+                ArchChoice c = ArchChoice.ofTokens(t);
+                if (keys.add(c.key())) {
+                    out.put(String.format("tilt-%.2f", f), c);
+                    break;
+                }
+                if (attempt > 1000) throw new IllegalStateException("no new child near tilt " + f + " after 1000 draws");
+            }
         }
         return out;
+    }
+
+    /** Coordinate descent from {@code start} on each decision in turn until no single change lowers (or raises) the MACs. */
+    static ArchChoice extreme(SearchSpace space, ArchChoice start, boolean most) {
+        int[] sizes = space.decisionSizes(), t = start.tokens();
+        long best = macs(space, start);
+        for (boolean changed = true; changed; ) {
+            changed = false;
+            for (int d = 0; d < t.length; d++) {
+                int keep = t[d];
+                for (int o = 0; o < sizes[d]; o++) {
+                    if (o == keep) continue;
+                    t[d] = o;
+                    long m = macs(space, ArchChoice.ofTokens(t));
+                    if (most ? m > best : m < best) {
+                        best = m;
+                        keep = o;
+                        changed = true;
+                    }
+                }
+                t[d] = keep;
+            }
+        }
+        return ArchChoice.ofTokens(t);
+    }
+
+    static long macs(SearchSpace space, ArchChoice c) {
+        return Cost.total(SpecResolver.resolve(space.decode(c))).macs();
+    }
+
+    private static double[] column(Map<String, double[]> m, int k) {
+        return m.values().stream().mapToDouble(v -> v[k]).toArray();
     }
 
     private static double[] segment(Map<String, Evaluation> m) {
@@ -193,8 +274,8 @@ public final class RankingBenchmark {
         return m.values().stream().mapToDouble(Evaluation::clipAccuracy).toArray();
     }
 
-    private void print(List<Child> rows, List<SpaceResult> spaces) {
-        StringBuilder h = new StringBuilder("| child | MMACs | params | alone seg | alone clip |"), sep = new StringBuilder("|---|---|---|---|---|");
+    private void print(List<Child> rows, List<SpaceResult> spaces, SeedAgreement seeds) {
+        StringBuilder h = new StringBuilder("| child | MMACs | params | alone seg (mean of seeds) | alone clip |"), sep = new StringBuilder("|---|---|---|---|---|");
         for (SpaceResult s : spaces) {
             h.append(" ").append(s.space()).append(" seg | ").append(s.space()).append(" clip |");
             sep.append("---|---|");
@@ -216,6 +297,10 @@ public final class RankingBenchmark {
         for (SpaceResult s : spaces) {
             out.printf("| %s | %d | %.3f | %.1f | %.2f | %.2f | %.2f | %.2f |%n", s.space(), s.passes(), s.finalTrainAccuracy(), s.seconds() / 60,
                     s.tauSegment(), s.rhoSegment(), s.tauClip(), s.rhoClip());
+        }
+        if (seeds != null) {
+            out.printf("| stand-alone seed vs seed (the ceiling) | | | | %.2f | %.2f | %.2f | %.2f |%n", seeds.tauSegment(), seeds.rhoSegment(),
+                    seeds.tauClip(), seeds.rhoClip());
         }
     }
 }

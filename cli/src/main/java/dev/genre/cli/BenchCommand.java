@@ -94,6 +94,8 @@ final class BenchCommand implements Command {
         o.addOption(Flags.value("hops", "LIST", "hop: evaluation segment hops in frames (default 128,64,32,16)"));
         o.addOption(Flags.value("children", "N", "ranking: children trained alone and scored through each supernet (default 12)"));
         o.addOption(Flags.value("passes", "N", "ranking: supernet training passes, uniform children (default 12)"));
+        o.addOption(Flags.value("standalone-seeds", "N", "ranking: seeds each child is trained alone with; their agreement is the"
+                + " ceiling of any ranking (default 2)"));
         o.addOption(Flags.value("spaces", "LIST", "ranking: the spaces whose supernets are compared (default " + String.join(",", SearchSpace.NAMES) + ")"));
         o.addOption(Flags.value("python", "EXE", "python with the peer (torchaudio or torchvision) (default /usr/bin/python3)"));
         o.addOption(Flags.value("folds", "N", "cv: folds, stratified by genre, assigned per clip (default 5)"));
@@ -172,13 +174,15 @@ final class BenchCommand implements Command {
         if (spaces.isEmpty()) throw new IllegalArgumentException("--spaces: name at least one space (" + String.join(", ", SearchSpace.NAMES) + ")");
         RankingBenchmark.Config cfg = new RankingBenchmark.Config(dataset, output.toAbsolutePath().getParent().resolve(
                 output.getFileName().toString().replaceFirst("\\.json$", "") + "-work"), Flags.intValue(cmd, "children", 12),
-                Flags.intValue(cmd, "epochs", 10), Flags.intValue(cmd, "passes", 12), spaces, 4, Flags.longValue(cmd, "seed", 0));
+                Flags.intValue(cmd, "epochs", 10), Flags.intValue(cmd, "standalone-seeds", 2), Flags.intValue(cmd, "passes", 12), spaces, 4,
+                Flags.longValue(cmd, "seed", 0));
         Map<String, Object> result = new RankingBenchmark(cfg, System.out).run();
         Json.write(output, result);
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("data", dataset.toAbsolutePath().normalize().toString());
         params.put("children", cfg.children());
         params.put("standaloneEpochs", cfg.standaloneEpochs());
+        params.put("standaloneSeeds", cfg.replicates());
         params.put("supernetPasses", cfg.supernetPasses());
         params.put("spaces", spaces);
         RunRecord.of("bench ranking", params, cfg.seed(), Map.of(), started, Map.of("results", output.toString())).writeFile(runRecordFile(output));
