@@ -45,11 +45,11 @@ import java.util.SplittableRandom;
  * same networks. Stand-alone results and supernet runs are kept in the work folder and reused on a rerun.
  */
 public final class RankingBenchmark {
-    public record Config(Path dataset, Path work, int children, int standaloneEpochs, int replicates, int supernetPasses, List<String> spaces,
+    public record Config(Path dataset, Path work, int children, int standaloneEpochs, int standaloneSeeds, int supernetPasses, List<String> spaces,
                          int controllerSteps, long seed) {
         public Config {
             if (children < 3) throw new IllegalArgumentException("ranking needs at least 3 children, got " + children);
-            if (replicates < 1) throw new IllegalArgumentException("ranking needs at least 1 stand-alone seed, got " + replicates);
+            if (standaloneSeeds < 1) throw new IllegalArgumentException("ranking needs at least 1 stand-alone seed, got " + standaloneSeeds);
         }
     }
 
@@ -80,13 +80,13 @@ public final class RankingBenchmark {
 
         // Stand-alone: each child trained alone once per seed; a rerun reads the kept results.
         List<Map<String, Evaluation>> runs = new ArrayList<>();
-        int total = children.size() * cfg.replicates(), i = 0;
-        for (int r = 0; r < cfg.replicates(); r++) {
+        int total = children.size() * cfg.standaloneSeeds(), i = 0;
+        for (int r = 0; r < cfg.standaloneSeeds(); r++) {
             TrainConfig seeded = recipe.with(recipe.epochs(), recipe.batch(), recipe.lr(), cfg.seed() + r);
             Map<String, Evaluation> run = new LinkedHashMap<>();
             for (Map.Entry<String, ArchChoice> e : children.entrySet()) {
                 NetworkSpec spec = elastic.decode(e.getValue());
-                Path dir = cfg.work().resolve("standalone").resolve(e.getValue().key() + (r == 0 ? "" : "-s" + seeded.seed()));
+                Path dir = cfg.work().resolve("standalone").resolve(e.getValue().key() + "-s" + seeded.seed());
                 out.printf("stand-alone %d/%d: %s (%s), seed %d%n", ++i, total, e.getKey(), e.getValue().key(), seeded.seed());
                 run.put(e.getKey(), standalone(spec, seeded, dir));
             }
@@ -153,13 +153,14 @@ public final class RankingBenchmark {
         json.put("validSegments", runs.get(0).values().iterator().next().segments());
         json.put("validClips", runs.get(0).values().iterator().next().clips());
         json.put("standaloneRecipe", recipe);
-        json.put("standaloneSeeds", cfg.replicates());
+        json.put("standaloneSeeds", cfg.standaloneSeeds());
         json.put("seedAgreement", seeds);
         json.put("supernetPasses", cfg.supernetPasses());
         json.put("protocol", "stand-alone: each child trained alone on the train split with the default recipe, once per seed (seeds"
                 + " seed..seed+N-1), scored on the validation split, the mean over seeds ranked; seedAgreement: tau and rho between the"
-                + " seeds' lists (mean over pairs), the most any ranking can agree with a list this noisy; supernet: one per space, trained on uniform children, the same children scored on the same validation split"
-                + " through the shared weights with batch norm recalibrated per child; tau and rho between the two accuracy lists");
+                + " seeds' lists (mean over pairs), the most any ranking can agree with a list this noisy; supernet: one per space,"
+                + " trained on uniform children, the same children scored on the same validation split through the shared weights"
+                + " with batch norm recalibrated per child; tau and rho between the supernet's list and the stand-alone mean");
         json.put("spaces", spaces);
         json.put("children", rows);
         return json;

@@ -182,7 +182,7 @@ final class BenchCommand implements Command {
         params.put("data", dataset.toAbsolutePath().normalize().toString());
         params.put("children", cfg.children());
         params.put("standaloneEpochs", cfg.standaloneEpochs());
-        params.put("standaloneSeeds", cfg.replicates());
+        params.put("standaloneSeeds", cfg.standaloneSeeds());
         params.put("supernetPasses", cfg.supernetPasses());
         params.put("spaces", spaces);
         RunRecord.of("bench ranking", params, cfg.seed(), Map.of(), started, Map.of("results", output.toString())).writeFile(runRecordFile(output));
